@@ -1,0 +1,32 @@
+import { serve } from '@hono/node-server';
+import { Connection } from '@temporalio/client';
+import pino from 'pino';
+import { loadConfig } from '../config/load.js';
+import { temporalConnectionSettings } from '../config/temporal-connection.js';
+import { createPrismaClient } from '../prisma/client.js';
+import { createApp } from './app.js';
+import { postgresCheck, temporalCheck } from './dependency-checks.js';
+
+const config = loadConfig();
+const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
+const prisma = createPrismaClient(config.DATABASE_URL);
+// lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
+const temporal = Connection.lazy(temporalConnectionSettings(config));
+
+const app = createApp({
+  logger,
+  readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
+});
+
+const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
+  logger.info(`API listening on http://${info.address}:${info.port}`);
+});
+
+async function shutdown(signal: string): Promise<void> {
+  logger.info({ signal }, 'shutting down');
+  server.close();
+  await Promise.allSettled([temporal.close(), prisma.$disconnect()]);
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

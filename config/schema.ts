@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    message: 'must be a PostgreSQL URL like postgresql://user:password@127.0.0.1:5432/collections',
+  });
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be host:port, like 127.0.0.1:7233');
+
+const port = z.coerce
+  .number({ message: 'must be a TCP port number between 1 and 65535' })
+  .int('must be a whole TCP port number between 1 and 65535')
+  .min(1, 'must be a TCP port number between 1 and 65535')
+  .max(65535, 'must be a TCP port number between 1 and 65535');
+
+const nonEmpty = (hint: string) => z.string().trim().min(1, `must not be empty (${hint})`);
+const optionalSecret = (hint: string) => nonEmpty(hint).optional();
+
+/**
+ * Every setting the processes read from the environment. Defaults are the embedded
+ * development defaults (local PostgreSQL, Temporal dev server, local provider sinks).
+ */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/collections'),
+    TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: nonEmpty('a Temporal namespace, like default').default('default'),
+    TEMPORAL_TASK_QUEUE: nonEmpty('a task queue name, like collections').default('collections'),
+    TEMPORAL_API_KEY: optionalSecret('a Temporal Cloud API key'),
+    TEMPORAL_TLS_CERT_PATH: optionalSecret('a path to a PEM client certificate'),
+    TEMPORAL_TLS_KEY_PATH: optionalSecret('a path to a PEM client key'),
+    API_HOST: nonEmpty('an interface to listen on, like 127.0.0.1').default('127.0.0.1'),
+    API_PORT: port.default(3000),
+    SENDGRID_API_KEY: optionalSecret('a SendGrid API key, SG.xxx'),
+    SENDGRID_FROM_EMAIL: z.email('must be an email address, like billing@example.com').optional(),
+    LOB_API_KEY: optionalSecret('a Lob API key, test_xxx or live_xxx'),
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID, AC followed by 32 hex digits')
+      .optional(),
+    TWILIO_AUTH_TOKEN: optionalSecret('a Twilio auth token'),
+    TWILIO_FROM_NUMBER: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, like +15005550006')
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    const together = (names: (keyof typeof config)[], why: string) => {
+      const set = names.filter((name) => config[name] !== undefined);
+      if (set.length > 0 && set.length < names.length) {
+        for (const name of names.filter((n) => config[n] === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [name], message: `must be set together with ${set.join(', ')} (${why})` });
+        }
+      }
+    };
+    together(['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'], 'mTLS needs both certificate and key');
+    together(['SENDGRID_API_KEY', 'SENDGRID_FROM_EMAIL'], 'SendGrid needs a key and a verified sender');
+    together(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'], 'Twilio needs account, token and caller number');
+  });
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole test suite from a fresh checkout: installs what is missing, lints, typechecks,
+# then runs vitest against a real Temporal dev server and a fresh PostgreSQL database (the
+# global setup starts and removes both). Ends with one line: "N passed, N failed[, N skipped]".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/common.sh
+set -e
+ensure_node_modules
+ensure_postgres
+ensure_prisma_client
+if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
+  log "Making the Temporal CLI available (built once, then cached)"
+  bash scripts/install-temporal-cli.sh >/dev/null
+fi
+set +e
+
+status=0
+log "Lint (eslint)"
+node_modules/.bin/eslint . || status=1
+log "Typecheck (tsc)"
+node_modules/.bin/tsc --noEmit -p tsconfig.json || status=1
+
+log "Tests (vitest)"
+rm -f .vitest-results.json
+node_modules/.bin/vitest run "$@" || status=1
+
+node scripts/lib/vitest-summary.mjs .vitest-results.json || status=1
+exit $status

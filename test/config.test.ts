@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../config/load.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('runs on embedded defaults when nothing is set', () => {
+    const config = parseConfig({});
+    expect(config.DATABASE_URL).toBe('postgresql://postgres@127.0.0.1:5432/collections');
+    expect(config.TEMPORAL_ADDRESS).toBe('127.0.0.1:7233');
+    expect(config.TEMPORAL_NAMESPACE).toBe('default');
+    expect(config.TEMPORAL_TASK_QUEUE).toBe('collections');
+    expect(config.API_PORT).toBe(3000);
+    expect(config.SENDGRID_API_KEY).toBeUndefined();
+  });
+
+  it('reads and coerces what is set', () => {
+    const config = parseConfig({ API_PORT: '8080', TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_TASK_QUEUE: 'collections-eu' });
+    expect(config.API_PORT).toBe(8080);
+    expect(config.TEMPORAL_ADDRESS).toBe('temporal.internal:7233');
+    expect(config.TEMPORAL_TASK_QUEUE).toBe('collections-eu');
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://root@localhost/db', /DATABASE_URL must be a PostgreSQL URL like postgresql:\/\//],
+    ['TEMPORAL_ADDRESS', 'localhost', /TEMPORAL_ADDRESS must be host:port/],
+    ['API_PORT', '70000', /API_PORT must be a TCP port number/],
+    ['API_PORT', 'eighty', /API_PORT must be a TCP port number/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['TWILIO_ACCOUNT_SID', 'not-a-sid', /TWILIO_ACCOUNT_SID must be a Twilio account SID/],
+    ['SENDGRID_FROM_EMAIL', 'billing-at-example', /SENDGRID_FROM_EMAIL must be an email address/],
+  ])('refuses %s=%s with a message naming the variable', (name, value, expected) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems.join('\n')).toMatch(expected);
+  });
+
+  it('names every variable missing from a provider that needs several', () => {
+    const problems = problemsOf({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` });
+    expect(problems).toEqual([
+      expect.stringMatching(/^TWILIO_AUTH_TOKEN must be set together with TWILIO_ACCOUNT_SID/),
+      expect.stringMatching(/^TWILIO_FROM_NUMBER must be set together with TWILIO_ACCOUNT_SID/),
+    ]);
+  });
+
+  it('never echoes a value, which may be a secret', () => {
+    const secret = 'postgres-but-not://sup3r-s3cret@db';
+    expect(problemsOf({ DATABASE_URL: secret }).join('\n')).not.toContain('sup3r-s3cret');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseConfig({ SENDGRID_API_KEY: '', API_PORT: '' }).API_PORT).toBe(3000);
+  });
+});

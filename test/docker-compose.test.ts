@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// There is no Docker engine on the build machines, so the compose file is checked by reading it.
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  ports?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('has every part of the system', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'setup', 'temporal', 'temporal-db', 'temporal-ui', 'worker']);
+  });
+
+  it('pins every image to a version', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) continue;
+      expect(service.image, name).toMatch(/^[\w./-]+:\d[\w.-]*$/);
+    }
+  });
+
+  it('gives Temporal its own PostgreSQL, apart from the application database', () => {
+    expect(services.temporal?.environment?.POSTGRES_SEEDS).toBe('temporal-db');
+    expect(services.temporal?.depends_on?.['temporal-db']?.condition).toBe('service_healthy');
+  });
+
+  it('publishes the API, the Temporal frontend and the UI on the documented ports', () => {
+    expect(services.api?.ports).toContain('3000:3000');
+    expect(services.temporal?.ports).toContain('7233:7233');
+    expect(services['temporal-ui']?.ports).toContain('8233:8080');
+  });
+
+  it('health-checks every long-running service the others wait on', () => {
+    for (const name of ['postgres', 'temporal-db', 'temporal', 'temporal-ui', 'api']) {
+      expect(services[name]?.healthcheck?.test, name).toBeDefined();
+    }
+  });
+
+  it('migrates and registers search attributes once before worker and API start', () => {
+    expect(services.setup?.command?.join(' ')).toMatch(/scripts\/migrate\.ts.*register-search-attributes\.ts/);
+    for (const name of ['worker', 'api']) {
+      expect(services[name]?.depends_on?.setup?.condition, name).toBe('service_completed_successfully');
+    }
+  });
+
+  it('points worker and API at the compose services, with settings the app accepts', async () => {
+    const { parseConfig } = await import('../config/load.js');
+    for (const name of ['setup', 'worker', 'api']) {
+      const config = parseConfig(services[name]?.environment ?? {});
+      expect(config.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
+      expect(new URL(config.DATABASE_URL).hostname, name).toBe('postgres');
+    }
+  });
+
+  it('runs the entry points that exist in this repository', () => {
+    for (const name of ['setup', 'worker', 'api']) {
+      for (const file of (services[name]?.command ?? []).join(' ').match(/[\w/-]+\.ts/g) ?? []) {
+        expect(() => readFileSync(new URL(`../${file}`, import.meta.url)), `${name}: ${file}`).not.toThrow();
+      }
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { migrate } from '../scripts/migrator/migrator.js';
+import { workflowsPath } from '../worker/create-worker.js';
+import { createTestDatabase } from './support/database.js';
+import { startTemporalDevServer } from './support/temporal-dev-server.js';
+
+/**
+ * Once per run: a Temporal dev server on free ports with a throw-away SQLite file (or the server
+ * at TEMPORAL_ADDRESS), a fresh migrated PostgreSQL database, and the workflow bundle built once.
+ * The returned teardown removes all of it, also when tests failed.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error('teardown:', error));
+  };
+  try {
+    const [temporal, database, bundleDir] = await Promise.all([
+      startTemporalDevServer(),
+      createTestDatabase('collections_test'),
+      mkdtemp(join(tmpdir(), 'collections-bundle-')),
+    ]);
+    cleanups.push(temporal.stop, database.drop, () => rm(bundleDir, { recursive: true, force: true }));
+    await migrate({ databaseUrl: database.url, migrationsDir: new URL('../prisma/migrations', import.meta.url).pathname });
+
+    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+    const workflowBundlePath = join(bundleDir, 'workflow-bundle.js');
+    await writeFile(workflowBundlePath, bundle.code);
+
+    project.provide('temporalAddress', temporal.address);
+    project.provide('temporalNamespace', temporal.namespace);
+    project.provide('databaseUrl', database.url);
+    project.provide('workflowBundlePath', workflowBundlePath);
+    return teardown;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
+
+const quietBundlerLogger = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  log: () => {},
+  warn: (message: string, meta?: unknown) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
+};

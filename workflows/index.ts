@@ -1,0 +1,2 @@
+// Entry point of the workflow bundle the worker loads.
+export { collectionWorkflow } from './collection-workflow.js';
