@@ -2,8 +2,9 @@
 # Stops what `scripts/dev.sh --detach` started: API, worker and the Temporal dev server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DATA_DIR="${DATA_DIR:-$PWD/.data}"
 for name in api worker; do
-  pid_file=".data/run/$name.pid"
+  pid_file="$DATA_DIR/run/$name.pid"
   if [ -f "$pid_file" ]; then
     kill "$(cat "$pid_file")" 2>/dev/null && echo "stopped $name" || true
     rm -f "$pid_file"

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/common.sh
 
 detach=false
+export DATA_DIR="${DATA_DIR:-$PWD/.data}"  # git-ignored: Temporal's SQLite file, logs, pid files
 [ "${1:-}" = "--detach" ] && detach=true
 
 ensure_node_modules
@@ -22,30 +23,30 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   temporal_ui="http://127.0.0.1:${TEMPORAL_UI_PORT:-8233}"
 else
   log "Using the Temporal server at $TEMPORAL_ADDRESS"
-  npx tsx scripts/register-search-attributes.ts
+  node_modules/.bin/tsx scripts/register-search-attributes.ts
   temporal_ui="(the UI of your Temporal server)"
 fi
 
 log "Creating and migrating the database"
-npx tsx scripts/migrate.ts
+node_modules/.bin/tsx scripts/migrate.ts
 
-mkdir -p .data/logs .data/run
+mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
 api_port="${API_PORT:-3000}"
-log "Starting the worker and the API (logs in .data/logs/)"
-node_modules/.bin/tsx worker/main.ts >>.data/logs/worker.log 2>&1 &
-echo $! >.data/run/worker.pid
-node_modules/.bin/tsx api/main.ts >>.data/logs/api.log 2>&1 &
-echo $! >.data/run/api.pid
+log "Starting the worker and the API (logs in $DATA_DIR/logs)"
+node_modules/.bin/tsx worker/main.ts >>"$DATA_DIR/logs/worker.log" 2>&1 &
+echo $! >"$DATA_DIR/run/worker.pid"
+node_modules/.bin/tsx api/main.ts >>"$DATA_DIR/logs/api.log" 2>&1 &
+echo $! >"$DATA_DIR/run/api.pid"
 
 stop_children() {
-  kill "$(cat .data/run/api.pid)" "$(cat .data/run/worker.pid)" 2>/dev/null || true
-  rm -f .data/run/api.pid .data/run/worker.pid
+  kill "$(cat "$DATA_DIR/run/api.pid")" "$(cat "$DATA_DIR/run/worker.pid")" 2>/dev/null || true
+  rm -f "$DATA_DIR/run/api.pid" "$DATA_DIR/run/worker.pid"
 }
 
 if ! wait_for_http "http://${API_HOST:-127.0.0.1}:${api_port}/health" 60; then
-  tail -n 30 .data/logs/api.log >&2 || true
+  tail -n 30 "$DATA_DIR/logs/api.log" >&2 || true
   stop_children
-  die "the API did not answer on port ${api_port}; see .data/logs/api.log"
+  die "the API did not answer on port ${api_port}; see $DATA_DIR/logs/api.log"
 fi
 
 cat <<INFO
@@ -54,7 +55,7 @@ cat <<INFO
     API:          http://${API_HOST:-127.0.0.1}:${api_port}   (health: /health, readiness: /ready)
     Temporal UI:  ${temporal_ui}
     Temporal:     ${TEMPORAL_ADDRESS} (namespace ${TEMPORAL_NAMESPACE})
-    Logs:         .data/logs/worker.log, .data/logs/api.log, .data/temporal/server.log
+    Logs:         $DATA_DIR/logs/ (worker, api), $DATA_DIR/temporal/
 
 INFO
 

@@ -18,6 +18,11 @@ afterAll(async () => {
 
 const namespace = inject('temporalNamespace');
 
+interface ReadyBody {
+  detail?: string;
+  checks: Record<string, { status: string; error?: string }>;
+}
+
 describe('health and readiness', () => {
   it('says the process is up on /health', async () => {
     const app = createApp({ logger, readinessChecks: {} });
@@ -29,10 +34,10 @@ describe('health and readiness', () => {
   it('is ready when the real PostgreSQL and Temporal answer', async () => {
     const app = createApp({ logger, readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, namespace) } });
     const response = await app.request('/ready');
-    const body = await response.json();
+    const body = (await response.json()) as ReadyBody;
     expect(response.status, JSON.stringify(body)).toBe(200);
-    expect(body.checks.postgres.status).toBe('ok');
-    expect(body.checks.temporal.status).toBe('ok');
+    expect(body.checks.postgres?.status).toBe('ok');
+    expect(body.checks.temporal?.status).toBe('ok');
   });
 
   it('is not ready, naming PostgreSQL, when the database does not answer', async () => {
@@ -40,18 +45,18 @@ describe('health and readiness', () => {
     const response = await app.request('/ready');
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
-    const body = await response.json();
+    const body = (await response.json()) as ReadyBody;
     expect(body.detail).toBe('Dependencies not answering: postgres');
-    expect(body.checks.temporal.status).toBe('ok');
+    expect(body.checks.temporal?.status).toBe('ok');
   });
 
   it('is not ready, naming Temporal, when the server does not answer', async () => {
     const app = createApp({ logger, readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(deadTemporal, namespace) } });
     const response = await app.request('/ready');
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = (await response.json()) as ReadyBody;
     expect(body.detail).toBe('Dependencies not answering: temporal');
-    expect(body.checks.temporal.error).toEqual(expect.any(String));
+    expect(body.checks.temporal?.error).toEqual(expect.any(String));
   });
 
   it('is not ready when the namespace does not exist on the server', async () => {

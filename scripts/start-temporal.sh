@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Starts the Temporal dev server in the background, with a persistent SQLite file and the Web UI,
+# waits until it answers, and registers the project's search attributes. Idempotent: when the
+# server it started earlier is still running, it only re-registers. Stop it with stop-temporal.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/common.sh
+
+port="${TEMPORAL_PORT:-7233}"
+ui_port="${TEMPORAL_UI_PORT:-8233}"
+namespace="${TEMPORAL_NAMESPACE:-default}"
+state_dir="${DATA_DIR:-$PWD/.data}/temporal"
+pid_file="$state_dir/server.pid"
+mkdir -p "$state_dir"
+
+export TEMPORAL_ADDRESS="127.0.0.1:$port" TEMPORAL_NAMESPACE="$namespace"
+
+if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  log "Temporal dev server already running (pid $(cat "$pid_file")) on $TEMPORAL_ADDRESS"
+else
+  cli="$(bash scripts/install-temporal-cli.sh | tail -n 1)"
+  # setsid: the server outlives this script and is not hit by the launcher's Ctrl-C twice.
+  setsid "$cli" server start-dev \
+    --ip 127.0.0.1 \
+    --port "$port" \
+    --ui-port "$ui_port" \
+    --namespace "$namespace" \
+    --db-filename "$state_dir/temporal.sqlite" \
+    --log-level warn \
+    >>"$state_dir/server.log" 2>&1 </dev/null &
+  echo $! >"$pid_file"
+  log "Temporal dev server starting (pid $!, log $state_dir/server.log)"
+fi
+
+if ! node_modules/.bin/tsx scripts/temporal/wait-and-register.ts; then
+  tail -n 20 "$state_dir/server.log" >&2 || true
+  die "the Temporal dev server did not come up on $TEMPORAL_ADDRESS"
+fi

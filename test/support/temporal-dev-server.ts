@@ -1,0 +1,88 @@
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { registerSearchAttributes } from '../../scripts/temporal/search-attributes-registration.js';
+import { waitForTemporal } from '../../scripts/temporal/wait-for-temporal.js';
+import { freePort } from './free-port.js';
+
+export interface TemporalDevServer {
+  readonly address: string;
+  readonly namespace: string;
+  /** The Web UI's port, or undefined when an external server (TEMPORAL_ADDRESS) is used. */
+  readonly uiPort: number | undefined;
+  /** The server's scratch folder (SQLite file, log), removed by stop(). */
+  readonly dataDir: string | undefined;
+  stop(): Promise<void>;
+}
+
+const projectRoot = new URL('../..', import.meta.url).pathname;
+
+async function temporalCliPath(): Promise<string> {
+  const { stdout } = await promisify(execFile)('bash', ['scripts/install-temporal-cli.sh'], { cwd: projectRoot, maxBuffer: 1 << 20 });
+  const path = stdout.trim().split('\n').at(-1);
+  if (!path) throw new Error('scripts/install-temporal-cli.sh printed no path');
+  return path;
+}
+
+/**
+ * A real Temporal dev server for a test run: on free ports with a throw-away SQLite file, or the
+ * server at TEMPORAL_ADDRESS when that is set. Custom search attributes are registered either way.
+ */
+export async function startTemporalDevServer(): Promise<TemporalDevServer> {
+  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  if (process.env.TEMPORAL_ADDRESS) {
+    const address = process.env.TEMPORAL_ADDRESS;
+    const connection = await waitForTemporal(address, namespace, 30_000);
+    await registerSearchAttributes(connection, namespace).finally(() => connection.close());
+    return { address, namespace, uiPort: undefined, dataDir: undefined, stop: async () => {} };
+  }
+
+  const [cli, dir, port, uiPort, httpPort, metricsPort] = await Promise.all([
+    temporalCliPath(),
+    mkdtemp(join(tmpdir(), 'collections-temporal-')),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const logPath = join(dir, 'server.log');
+  const log = createWriteStream(logPath);
+  await once(log, 'open');
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--http-port', String(httpPort)];
+  args.push('--metrics-port', String(metricsPort), '--namespace', namespace, '--db-filename', join(dir, 'temporal.sqlite'), '--log-level', 'warn');
+  const child = spawn(cli, args, { stdio: ['ignore', log, log] });
+  const exited = once(child, 'exit');
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    log.end();
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  const address = `127.0.0.1:${port}`;
+  const exitedEarly = exited.then(([code]) => {
+    throw new Error(`temporal server start-dev exited with code ${code}`);
+  });
+  exitedEarly.catch(() => undefined); // it also "fails" at the normal stop, when nobody listens
+  try {
+    const connection = await Promise.race([waitForTemporal(address, namespace, 60_000), exitedEarly]);
+    await registerSearchAttributes(connection, namespace).finally(() => connection.close());
+  } catch (error) {
+    const tail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- server log ---\n${tail}`);
+  }
+  return { address, namespace, uiPort, dataDir: dir, stop };
+}
