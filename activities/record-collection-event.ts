@@ -12,6 +12,7 @@ export function makeRecordCollectionEvent(prisma: PrismaClient) {
         {
           invoiceId: event.invoiceId,
           idempotencyKey: event.idempotencyKey,
+          category: event.category,
           kind: event.kind,
           actor: event.actor,
           occurredAt: new Date(event.occurredAt),

@@ -45,6 +45,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   await recordCollectionEvent({
     invoiceId: input.invoiceId,
     idempotencyKey: `${workflowInfo().workflowId}:opened`,
+    category: 'system',
     kind: 'case_opened',
     actor: 'system',
     occurredAt: workflowInfo().startTime.toISOString(),
@@ -75,6 +76,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     await recordCollectionEvent({
       invoiceId: input.invoiceId,
       idempotencyKey: `${workflowInfo().workflowId}:payment:${payment.paymentId}`,
+      category: 'signal',
       kind: outcome.kind === 'applied' ? 'payment_applied' : 'payment_rejected',
       actor: payment.actor,
       occurredAt: payment.receivedAt,
