@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
 import { createCollectionWorker } from '../../worker/create-worker.js';
+
+// Workers log every state change at INFO; tests want warnings and errors only. Installed once per
+// test process, before the first worker or native connection creates the default runtime.
+let runtimeInstalled = false;
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
 
 export interface WorkerHarness {
   readonly client: Client;
@@ -16,6 +25,7 @@ export interface WorkerHarness {
 
 /** A client, a database handle and a worker on a task queue of its own, against the run's real servers. */
 export async function createWorkerHarness(): Promise<WorkerHarness> {
+  installQuietRuntime();
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const taskQueue = `test-${randomUUID()}`;
