@@ -82,7 +82,7 @@ export async function startTemporalDevServer(): Promise<TemporalDevServer> {
   } catch (error) {
     const tail = (await readFile(logPath, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
     await stop();
-    throw new Error(`${(error as Error).message}\n--- server log ---\n${tail}`);
+    throw new Error(`${(error as Error).message}\n--- server log ---\n${tail}`, { cause: error });
   }
   return { address, namespace, uiPort, dataDir: dir, stop };
 }
