@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { approximateMillis, isDuration } from './duration.js';
+
+/**
+ * A collection policy is data: named, versioned, a list of steps (offset from the due date and
+ * one or more actions) plus the rules around them. The workflow takes a snapshot at start.
+ */
+
+export const actionTypes = ['email', 'sms', 'letter', 'call_task', 'late_fee', 'legal_handoff'] as const;
+export type ActionType = (typeof actionTypes)[number];
+/** Actions that reach a person and so happen only inside the sending window. */
+export const personReachingActions: readonly ActionType[] = ['email', 'sms', 'call_task'];
+
+const duration = z.string().refine(isDuration, { message: 'must be an ISO 8601 duration like P15D, PT2S or -P3D' });
+const hour = z.number().int().min(0).max(24);
+const weekday = z.number().int().min(1, 'weekdays are 1 (Monday) to 7 (Sunday)').max(7, 'weekdays are 1 (Monday) to 7 (Sunday)');
+
+export const sendingWindowSchema = z
+  .object({ startHour: hour, endHour: hour, weekdays: z.array(weekday).min(1) })
+  .refine((w) => w.startHour < w.endHour, { message: 'startHour must be before endHour', path: ['endHour'] });
+export type SendingWindow = z.infer<typeof sendingWindowSchema>;
+
+export const feeRuleSchema = z
+  .object({
+    kind: z.enum(['flat', 'percent']),
+    /** Flat fees: integer minor units in the invoice's currency. */
+    amountMinor: z.number().int().positive().optional(),
+    /** Percentage fees in basis points of the balance: 150 = 1.5 %. */
+    basisPoints: z.number().int().positive().max(10_000).optional(),
+    /** Total of all fees of this rule never exceeds this, in minor units. */
+    capMinor: z.number().int().positive().optional(),
+    recurrence: z.enum(['once', 'monthly']),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.kind === 'flat' && rule.amountMinor === undefined) ctx.addIssue({ code: 'custom', path: ['amountMinor'], message: 'a flat fee rule needs amountMinor' });
+    if (rule.kind === 'percent' && rule.basisPoints === undefined) ctx.addIssue({ code: 'custom', path: ['basisPoints'], message: 'a percent fee rule needs basisPoints' });
+  });
+export type FeeRule = z.infer<typeof feeRuleSchema>;
+
+const actionSchema = z.object({
+  type: z.enum(actionTypes, { message: `must be one of ${actionTypes.join(', ')}` }),
+  /** Template name for messages (email, sms, letter, call_task). */
+  template: z.string().min(1).optional(),
+});
+export type StepAction = z.infer<typeof actionSchema>;
+
+const stepSchema = z.object({
+  id: z.string().regex(/^[a-z0-9_]+$/, 'must be lower_snake_case'),
+  /** From the start of the due date in the customer's timezone. */
+  offset: duration,
+  actions: z.array(actionSchema).min(1, 'a step needs at least one action'),
+});
+export type PolicyStep = z.infer<typeof stepSchema>;
+
+export const collectionPolicySchema = z
+  .object({
+    name: z.string().min(1),
+    version: z.number().int().positive(),
+    steps: z.array(stepSchema).min(1),
+    /** Days after the due date before any late fee may be charged. */
+    graceDays: z.number().int().min(0),
+    /** Business hours in the customer's timezone; `calls` also excludes weekends by default. Null: any time. */
+    sendingWindows: z.object({ messages: sendingWindowSchema, calls: sendingWindowSchema }).nullable(),
+    feeRule: feeRuleSchema.optional(),
+    /** keep: the ladder goes on; hold: escalation waits `partialPaymentHold`; reset: the next step's clock restarts at the payment. */
+    partialPayment: z.enum(['keep', 'hold', 'reset']),
+    partialPaymentHold: duration.optional(),
+    /** Whether the remaining steps move later by the time a dispute, pause, plan or promise held them. */
+    shiftScheduleOnHold: z.boolean(),
+    installmentReminderBefore: duration,
+    installmentGrace: duration,
+    /** Steps already due when the case starts (a backlog import): run only the latest, or each in turn. */
+    catchUp: z.enum(['latest', 'all']),
+  })
+  .superRefine((policy, ctx) => {
+    // Field errors (a malformed offset) are already reported; cross-field rules need sound fields.
+    if (!policy.steps.every((step) => isDuration(step.offset))) return;
+    const offsets = policy.steps.map((step) => approximateMillis(step.offset));
+    offsets.forEach((offset, i) => {
+      if (i > 0 && offset <= offsets[i - 1]!) {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'offset'], message: `offsets must increase: ${policy.steps[i]!.offset} is not after ${policy.steps[i - 1]!.offset}` });
+      }
+    });
+    const ids = new Set<string>();
+    policy.steps.forEach((step, i) => {
+      if (ids.has(step.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id ${step.id}` });
+      ids.add(step.id);
+      step.actions.forEach((action, j) => {
+        if (action.type === 'late_fee' && !policy.feeRule) {
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'actions', j], message: 'a late_fee action needs the policy to have a feeRule' });
+        }
+        if (action.type === 'late_fee' && approximateMillis(step.offset) < policy.graceDays * 86_400_000) {
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'offset'], message: `a late fee cannot come before the grace period of ${policy.graceDays} days` });
+        }
+      });
+    });
+    if (policy.partialPayment === 'hold' && !policy.partialPaymentHold) {
+      ctx.addIssue({ code: 'custom', path: ['partialPaymentHold'], message: 'partialPayment "hold" needs partialPaymentHold' });
+    }
+  });
+export type CollectionPolicy = z.infer<typeof collectionPolicySchema>;
+
+export class PolicyValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid collection policy: ${problems.join('; ')}`);
+    this.name = 'PolicyValidationError';
+  }
+}
+
+/** Validates policy data, throwing one error that lists every problem with its path. */
+export function parsePolicy(data: unknown): CollectionPolicy {
+  const result = collectionPolicySchema.safeParse(data);
+  if (!result.success) throw new PolicyValidationError(result.error.issues.map((issue) => `${issue.path.join('.') || '(policy)'}: ${issue.message}`));
+  return result.data;
+}
