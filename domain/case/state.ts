@@ -1,0 +1,112 @@
+import type { ActionType } from '../policy.js';
+
+/** Everything the workflow knows about one case; plain data, carried across continue-as-new. */
+export interface CaseState {
+  readonly invoiceId: string;
+  readonly currency: string;
+  readonly amountMinor: number;
+  readonly balanceMinor: number;
+  readonly feesMinor: number;
+  readonly paidMinor: number;
+  readonly creditedMinor: number;
+  readonly closed?: { readonly reason: 'paid' | 'cancelled' | 'credited' | 'written_off' | 'legal_handoff'; readonly at: number };
+  /** Index of the next policy step to run. */
+  readonly nextStepIndex: number;
+  /** Incremented when a defaulted plan restarts escalation: part of every idempotency key. */
+  readonly ladderAttempt: number;
+  /** Time added to every remaining step by holds, when the policy shifts on hold. */
+  readonly shiftMillis: number;
+  /** When the current hold began (a dispute, pause, plan, promise or partial-payment hold). */
+  readonly holdSince?: number;
+  readonly dispute?: { readonly reason: string; readonly openedBy: string; readonly openedAt: number };
+  readonly pause?: { readonly by: string; readonly reason: string; readonly since: number; readonly until?: number };
+  readonly plan?: PaymentPlan;
+  readonly promise?: PromiseToPay;
+  readonly partialHoldUntil?: number;
+  readonly feeOccurrences: number;
+  /** A collector reported a wrong number: calls fall back to the next channel. */
+  readonly phoneUnreachable: boolean;
+  readonly paymentIds: readonly string[];
+  /** The most recent actions and outcomes, newest last (bounded). */
+  readonly actions: readonly ActionRecord[];
+}
+
+export interface Installment {
+  readonly sequence: number;
+  /** YYYY-MM-DD in the customer's timezone. */
+  readonly dueDate: string;
+  readonly amountMinor: number;
+  readonly paidMinor: number;
+  readonly status: 'pending' | 'paid' | 'missed';
+  readonly reminded: boolean;
+}
+
+export interface PaymentPlan {
+  readonly agreedBy: string;
+  readonly agreedAt: number;
+  readonly installments: readonly Installment[];
+}
+
+export interface PromiseToPay {
+  readonly recordedBy: string;
+  /** YYYY-MM-DD: escalation waits until the end of that day in the customer's timezone. */
+  readonly date: string;
+  readonly amountMinor: number;
+  readonly balanceAtPromise: number;
+  readonly recordedAt: number;
+}
+
+export interface ActionRecord {
+  readonly stepId: string;
+  readonly action: ActionType | 'receipt' | 'installment_reminder';
+  readonly status: 'sent' | 'failed' | 'skipped' | 'fell_back';
+  readonly at: number;
+  readonly channel?: string;
+  readonly providerMessageId?: string;
+  readonly note?: string;
+}
+
+export const MAX_ACTIONS_KEPT = 25;
+
+export function initialCaseState(input: { invoiceId: string; currency: string; amountMinor: number; balanceMinor: number }): CaseState {
+  return {
+    invoiceId: input.invoiceId,
+    currency: input.currency,
+    amountMinor: input.amountMinor,
+    balanceMinor: input.balanceMinor,
+    feesMinor: 0,
+    paidMinor: 0,
+    creditedMinor: 0,
+    nextStepIndex: 0,
+    ladderAttempt: 1,
+    shiftMillis: 0,
+    feeOccurrences: 0,
+    phoneUnreachable: false,
+    paymentIds: [],
+    actions: [],
+  };
+}
+
+export function withAction(state: CaseState, record: ActionRecord): CaseState {
+  return { ...state, actions: [...state.actions, record].slice(-MAX_ACTIONS_KEPT) };
+}
+
+export function isHeld(state: CaseState, now: number): boolean {
+  return Boolean(state.dispute || state.pause || state.plan || state.promise || (state.partialHoldUntil !== undefined && now < state.partialHoldUntil));
+}
+
+export type CaseStage = 'upcoming' | 'overdue' | 'disputed' | 'paused' | 'payment_plan' | 'promise_to_pay' | 'paid' | 'cancelled' | 'written_off' | 'legal';
+
+/** The one word an operator filters by; `dueAt` is the start of the due date. */
+export function stageOf(state: CaseState, now: number, dueAt: number): CaseStage {
+  if (state.closed) {
+    if (state.closed.reason === 'legal_handoff') return 'legal';
+    if (state.closed.reason === 'credited') return 'paid';
+    return state.closed.reason;
+  }
+  if (state.dispute) return 'disputed';
+  if (state.pause) return 'paused';
+  if (state.plan) return 'payment_plan';
+  if (state.promise) return 'promise_to_pay';
+  return now < dueAt ? 'upcoming' : 'overdue';
+}

@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon';
+import { applyOffset, nextAllowedMoment, type ScheduleContext, stepDueAt } from '../schedule.js';
+import { type CaseState, isHeld } from './state.js';
+
+/** The things a case waits for by time; the workflow sleeps until the earliest, unless a signal comes first. */
+export type TimedEvent =
+  | { readonly kind: 'step'; readonly at: number; readonly stepIndex: number }
+  | { readonly kind: 'recurring_fee'; readonly at: number; readonly occurrence: number }
+  | { readonly kind: 'pause_ends'; readonly at: number }
+  | { readonly kind: 'partial_hold_ends'; readonly at: number }
+  | { readonly kind: 'installment_reminder'; readonly at: number; readonly sequence: number }
+  | { readonly kind: 'installment_check'; readonly at: number; readonly sequence: number }
+  | { readonly kind: 'promise_check'; readonly at: number };
+
+const startOfLocalDay = (date: string, timezone: string) => DateTime.fromISO(date, { zone: timezone }).startOf('day');
+
+export function feeStepIndex(context: ScheduleContext): number {
+  return context.policy.steps.findIndex((step) => step.actions.some((action) => action.type === 'late_fee'));
+}
+
+export function nextTimedEvent(state: CaseState, context: ScheduleContext, now: number): TimedEvent | undefined {
+  if (state.closed) return undefined;
+  const { policy, timezone } = context;
+  const candidates: TimedEvent[] = [];
+
+  if (state.pause?.until !== undefined) candidates.push({ kind: 'pause_ends', at: state.pause.until });
+  if (state.partialHoldUntil !== undefined) candidates.push({ kind: 'partial_hold_ends', at: state.partialHoldUntil });
+  if (state.promise) candidates.push({ kind: 'promise_check', at: startOfLocalDay(state.promise.date, timezone).plus({ days: 1 }).toMillis() });
+
+  const installment = state.plan?.installments.find((i) => i.status === 'pending');
+  if (installment) {
+    const dueDay = startOfLocalDay(installment.dueDate, timezone).toMillis();
+    if (!installment.reminded) {
+      const remindAt = applyOffset(dueDay, `-${policy.installmentReminderBefore}`, timezone);
+      const windowed = policy.sendingWindows ? nextAllowedMoment(remindAt, policy.sendingWindows.messages, timezone) : remindAt;
+      candidates.push({ kind: 'installment_reminder', at: Math.max(windowed, state.plan!.agreedAt), sequence: installment.sequence });
+    }
+    const endOfDueDay = startOfLocalDay(installment.dueDate, timezone).plus({ days: 1 }).toMillis();
+    candidates.push({ kind: 'installment_check', at: applyOffset(endOfDueDay, policy.installmentGrace, timezone), sequence: installment.sequence });
+  }
+
+  if (!isHeld(state, now)) {
+    const shifted = { ...context, shiftMillis: state.shiftMillis };
+    if (state.nextStepIndex < policy.steps.length) {
+      candidates.push({ kind: 'step', at: stepDueAt(shifted, state.nextStepIndex), stepIndex: state.nextStepIndex });
+    }
+    const feeIndex = feeStepIndex(context);
+    if (policy.feeRule?.recurrence === 'monthly' && state.feeOccurrences > 0 && feeIndex >= 0 && state.nextStepIndex > feeIndex) {
+      const firstFee = stepDueAt(shifted, feeIndex);
+      const at = DateTime.fromMillis(firstFee, { zone: timezone }).plus({ months: state.feeOccurrences }).toMillis();
+      candidates.push({ kind: 'recurring_fee', at, occurrence: state.feeOccurrences + 1 });
+    }
+  }
+  return candidates.sort((a, b) => a.at - b.at)[0];
+}
