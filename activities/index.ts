@@ -1,13 +1,23 @@
 import type { PrismaClient } from '../prisma/client.js';
 import type { CollectionActivities } from '../workflows/activity-interfaces.js';
-import { makeRecordCollectionEvent } from './record-collection-event.js';
+import { makeDeliverMessage } from './deliver-message.js';
+import { makeHandOffToLegal } from './hand-off-to-legal.js';
+import { makePostLateFee } from './post-late-fee.js';
+import type { LegalPartner } from './providers/legal-partner.js';
+import type { Senders } from './providers/types.js';
+import { makeRecordCaseEvents } from './record-case-events.js';
 
 export interface ActivityDependencies {
   readonly prisma: PrismaClient;
+  readonly senders: Senders;
+  readonly legalPartner: LegalPartner;
 }
 
-export function createActivities({ prisma }: ActivityDependencies): CollectionActivities {
+export function createActivities({ prisma, senders, legalPartner }: ActivityDependencies): CollectionActivities {
   return {
-    recordCollectionEvent: makeRecordCollectionEvent(prisma),
+    recordCaseEvents: makeRecordCaseEvents(prisma),
+    deliverMessage: makeDeliverMessage(prisma, senders),
+    postLateFee: makePostLateFee(prisma),
+    handOffToLegal: makeHandOffToLegal(prisma, legalPartner),
   };
 }

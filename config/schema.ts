@@ -36,6 +36,8 @@ export const configSchema = z
     TEMPORAL_TLS_KEY_PATH: optionalSecret('a path to a PEM client key'),
     API_HOST: nonEmpty('an interface to listen on, like 127.0.0.1').default('127.0.0.1'),
     API_PORT: port.default(3000),
+    SINK_DIR: nonEmpty('a folder for the local provider sinks').default('.data/sinks'),
+    LEGAL_PARTNER_WEBHOOK_URL: z.url('must be an http(s) URL, like https://legal.example/cases').optional(),
     SENDGRID_API_KEY: optionalSecret('a SendGrid API key, SG.xxx'),
     SENDGRID_FROM_EMAIL: z.email('must be an email address, like billing@example.com').optional(),
     LOB_API_KEY: optionalSecret('a Lob API key, test_xxx or live_xxx'),

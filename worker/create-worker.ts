@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import type { LegalPartner } from '../activities/providers/legal-partner.js';
+import type { Senders } from '../activities/providers/types.js';
 import type { PrismaClient } from '../prisma/client.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -10,6 +12,8 @@ export interface CollectionWorkerOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly prisma: PrismaClient;
+  readonly senders: Senders;
+  readonly legalPartner: LegalPartner;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles workflows/ at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
@@ -21,7 +25,7 @@ export async function createCollectionWorker(options: CollectionWorkerOptions): 
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities({ prisma: options.prisma }),
+    activities: createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner }),
     ...(options.identity ? { identity: options.identity } : {}),
   });
 }

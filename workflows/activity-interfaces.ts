@@ -1,6 +1,9 @@
 /** The activity signatures the workflow calls; implemented in activities/, proxied in workflows/. */
+import type { CustomerContact } from './definitions.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type InvoiceStatus = 'open' | 'paid' | 'disputed' | 'in_payment_plan' | 'cancelled' | 'written_off' | 'legal';
 
 export interface CollectionEventRecord {
   readonly invoiceId: string;
@@ -13,8 +16,82 @@ export interface CollectionEventRecord {
   /** UTC instant, ISO 8601. */
   readonly occurredAt: string;
   readonly details: { [key: string]: JsonValue };
+  readonly action?: 'email' | 'sms' | 'letter' | 'call_task' | 'late_fee' | 'legal_handoff';
+  readonly provider?: string;
+  readonly providerMessageId?: string;
+}
+
+/** The invoice row kept in step with the workflow, written in the same transaction as the events. */
+export interface InvoiceSync {
+  readonly balanceMinor: number;
+  readonly status: InvoiceStatus;
+}
+
+export interface PaymentRecord {
+  readonly externalPaymentId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly method: string;
+  readonly receivedAt: string;
+  readonly actor: string;
+}
+
+export interface CaseRecordBatch {
+  readonly invoiceId: string;
+  readonly events: readonly CollectionEventRecord[];
+  readonly payments: readonly PaymentRecord[];
+  readonly invoice: InvoiceSync;
+}
+
+export type MessageChannel = 'email' | 'sms' | 'letter' | 'call_task';
+
+/** What templates may show: amounts in minor units, dates as YYYY-MM-DD, rendered in the customer's locale. */
+export interface MessageData {
+  readonly invoiceNumber: string;
+  readonly currency: string;
+  readonly amountMinor: number;
+  readonly balanceMinor: number;
+  readonly feesMinor: number;
+  readonly dueDate: string;
+  readonly daysOverdue: number;
+  readonly paymentLink?: string;
+  readonly installment?: { readonly sequence: number; readonly dueDate: string; readonly amountMinor: number };
+}
+
+export interface DeliverMessageRequest {
+  readonly idempotencyKey: string;
+  readonly invoiceId: string;
+  readonly channel: MessageChannel;
+  readonly template: string;
+  readonly customer: CustomerContact;
+  readonly data: MessageData;
+}
+
+export interface DeliveryReceipt {
+  readonly provider: string;
+  readonly providerMessageId: string;
+  /** The provider had it already (a retry after a crash): nothing was sent twice. */
+  readonly alreadySent: boolean;
+}
+
+export interface PostLateFeeRequest {
+  readonly idempotencyKey: string;
+  readonly invoiceId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly balanceAfterMinor: number;
+  readonly rule: { [key: string]: JsonValue };
+}
+
+export interface LegalHandoffRequest {
+  readonly idempotencyKey: string;
+  readonly invoiceId: string;
+  readonly reason: string;
 }
 
 export interface CollectionActivities {
-  recordCollectionEvent(event: CollectionEventRecord): Promise<{ created: boolean }>;
+  recordCaseEvents(batch: CaseRecordBatch): Promise<{ created: number }>;
+  deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt>;
+  postLateFee(request: PostLateFeeRequest): Promise<{ created: boolean }>;
+  handOffToLegal(request: LegalHandoffRequest): Promise<{ partner: string; reference: string }>;
 }

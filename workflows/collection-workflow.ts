@@ -1,87 +1,365 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { applyPayment } from '../domain/payment.js';
-import { money } from '../domain/money.js';
-import type { CollectionActivities } from './activity-interfaces.js';
-import { caseStateQuery, paymentReceivedSignal, type CaseState, type CollectionWorkflowInput, type PaymentReceivedSignal } from './definitions.js';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  setCurrentDetails,
+  setHandler,
+  type SignalDefinition,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { channelsToTry, type Channel } from '../domain/channels.js';
+import {
+  accountForHolds,
+  agreePaymentPlan,
+  type CommandContext,
+  type CommandResult,
+  openDispute,
+  pauseCase,
+  recordCallOutcome,
+  recordPayment,
+  resolveDispute,
+  resumeCase,
+} from '../domain/case/commands.js';
+import { type CaseState, initialCaseState, isHeld, stageOf, withAction } from '../domain/case/state.js';
+import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, promiseCheck } from '../domain/case/time-outcomes.js';
+import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
+import { lateFeeMinor } from '../domain/fees.js';
+import type { ActionType, PolicyStep } from '../domain/policy.js';
+import { dueDateAnchor, firstStepToRun } from '../domain/schedule.js';
+import { activities } from './activities.js';
+import type { CollectionEventRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
+import { caseView, describeTimedEvent } from './case-view.js';
+import {
+  agreePaymentPlanUpdate,
+  callOutcomeSignal,
+  callOutcomeUpdate,
+  caseStateQuery,
+  type CaseView,
+  type CollectionWorkflowInput,
+  COMMAND_REFUSED,
+  type PaymentCommand,
+  disputeOpenedSignal,
+  disputeResolvedSignal,
+  openDisputeUpdate,
+  pauseSignal,
+  pauseUpdate,
+  paymentPlanAgreedSignal,
+  paymentReceivedSignal,
+  recordPaymentUpdate,
+  resolveDisputeUpdate,
+  RECIPIENT_UNDELIVERABLE,
+  resumeSignal,
+  resumeUpdate,
+} from './definitions.js';
 import { searchAttributes } from './search-attributes.js';
 
-const { recordCollectionEvent } = proxyActivities<CollectionActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const DAY = 86_400_000;
 
 /**
- * Skeleton of the per-invoice collection workflow: it records that the case opened, applies
- * payments as they are signalled, and ends with the balance paid. The policy ladder comes next.
+ * One durable case per overdue invoice. It sleeps until the next thing the policy or the case
+ * waits for (a step, an installment, the end of a pause or of a promise), wakes at once for any
+ * signal or update, records everything in PostgreSQL, and runs each step only if it is still due.
  */
-export async function collectionWorkflow(input: CollectionWorkflowInput): Promise<CaseState> {
-  let state: CaseState = {
-    invoiceId: input.invoiceId,
-    stage: 'open',
-    balanceMinor: input.balanceMinor,
-    currency: input.currency,
-    paymentIds: [],
-  };
-  const pendingPayments: PaymentReceivedSignal[] = [];
+export async function collectionWorkflow(input: CollectionWorkflowInput): Promise<CaseView> {
+  const { policy, customer } = input;
+  const timezone = customer.timezone;
+  const workflowId = workflowInfo().workflowId;
+  const dueAt = dueDateAnchor(input.dueDate, timezone);
+  const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
+  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0 };
 
-  setHandler(caseStateQuery, () => state);
-  setHandler(paymentReceivedSignal, (payment) => {
-    pendingPayments.push(payment);
-  });
+  let state: CaseState = input.carried?.state ?? initialCaseState(input);
+  let eventSequence = input.carried?.eventSequence ?? 0;
+  let changed = false;
+  const pendingEvents: CollectionEventRecord[] = [];
+  const pendingPayments: PaymentRecord[] = [];
 
-  upsertSearchAttributes([
-    { key: searchAttributes.stage, value: state.stage },
-    { key: searchAttributes.invoiceId, value: input.invoiceId },
-    { key: searchAttributes.invoiceNumber, value: input.invoiceNumber },
-    { key: searchAttributes.customerId, value: input.customerId },
-    { key: searchAttributes.currency, value: input.currency },
-    { key: searchAttributes.amountDueMinor, value: input.balanceMinor },
-    { key: searchAttributes.dueDate, value: new Date(`${input.dueDate}T00:00:00Z`) },
-    { key: searchAttributes.disputed, value: false },
-    { key: searchAttributes.paused, value: false },
-    { key: searchAttributes.inPaymentPlan, value: false },
-  ]);
+  const context = (): CommandContext => ({ now: Date.now(), policy, timezone, anchorMillis });
+  const view = (): CaseView => caseView(input, state, nextTimedEvent(state, schedule, Date.now()), Date.now(), dueAt);
 
-  await recordCollectionEvent({
-    invoiceId: input.invoiceId,
-    idempotencyKey: `${workflowInfo().workflowId}:opened`,
-    category: 'system',
-    kind: 'case_opened',
-    actor: 'system',
-    occurredAt: workflowInfo().startTime.toISOString(),
-    details: { balanceMinor: input.balanceMinor, currency: input.currency, dueDate: input.dueDate },
-  });
-
-  while (state.stage === 'open') {
-    await condition(() => pendingPayments.length > 0);
-    const payment = pendingPayments.shift()!;
-    const outcome = applyPayment(
-      money(state.balanceMinor, state.currency),
-      { paymentId: payment.paymentId, amount: { amountMinor: payment.amountMinor, currency: payment.currency }, method: payment.method, receivedAt: payment.receivedAt },
-      new Set(state.paymentIds),
-    );
-    if (outcome.kind === 'duplicate') continue;
-    if (outcome.kind === 'applied') {
-      state = {
-        ...state,
-        balanceMinor: outcome.balance.amountMinor,
-        stage: outcome.fullyPaid ? 'paid' : 'open',
-        paymentIds: [...state.paymentIds, payment.paymentId],
-      };
-      upsertSearchAttributes([
-        { key: searchAttributes.amountDueMinor, value: state.balanceMinor },
-        { key: searchAttributes.stage, value: state.stage },
-      ]);
-    }
-    await recordCollectionEvent({
+  function record(event: Omit<CollectionEventRecord, 'invoiceId' | 'idempotencyKey' | 'occurredAt'> & { occurredAt?: string }): void {
+    eventSequence += 1;
+    pendingEvents.push({
       invoiceId: input.invoiceId,
-      idempotencyKey: `${workflowInfo().workflowId}:payment:${payment.paymentId}`,
-      category: 'signal',
-      kind: outcome.kind === 'applied' ? 'payment_applied' : 'payment_rejected',
-      actor: payment.actor,
-      occurredAt: payment.receivedAt,
-      details: { paymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, method: payment.method, balanceAfterMinor: state.balanceMinor, ...(outcome.kind === 'rejected' ? { reason: outcome.reason } : {}) },
+      idempotencyKey: `${workflowId}:event:${eventSequence}`,
+      occurredAt: new Date().toISOString(),
+      ...event,
     });
   }
-  return state;
+
+  /** Applies a command's result: the new state, its audit event, and a wake-up for the main loop. */
+  function apply(result: CommandResult, actor: string, category: 'signal' | 'system', received: string): boolean {
+    if (!result.ok) {
+      record({ category, kind: 'command_refused', actor, details: { command: received, field: result.field, reason: result.reason } });
+      changed = true;
+      return false;
+    }
+    state = accountForHolds(state, result.state, context());
+    if (result.kind !== 'noop') record({ category, kind: result.kind, actor, details: toJson(result.details) });
+    changed = true;
+    return true;
+  }
+
+  function refuseIfNot(result: CommandResult): void {
+    if (!result.ok) {
+      throw ApplicationFailure.create({ type: COMMAND_REFUSED, message: `${result.field}: ${result.reason}`, details: [{ field: result.field, reason: result.reason }], nonRetryable: true });
+    }
+  }
+
+  // Each command as a signal (refusals recorded) and as an update (refusals answered).
+  function registerCommand<C extends { actor: string }>(
+    signal: SignalDefinition<[C]>,
+    update: UpdateDefinition<CaseView, [C]>,
+    name: string,
+    run: (current: CaseState, command: C, ctx: CommandContext) => CommandResult,
+    after?: (before: CaseState, command: C) => void,
+  ): void {
+    const handle = (command: C) => {
+      const before = state;
+      if (apply(run(state, command, context()), command.actor, 'signal', name)) after?.(before, command);
+    };
+    setHandler(signal, handle);
+    setHandler(
+      update,
+      (command: C) => {
+        handle(command);
+        return view();
+      },
+      { validator: (command: C) => refuseIfNot(run(state, command, context())) },
+    );
+  }
+  registerCommand(paymentReceivedSignal, recordPaymentUpdate, 'payment', recordPayment, notePayment);
+  registerCommand(disputeOpenedSignal, openDisputeUpdate, 'open dispute', openDispute);
+  registerCommand(disputeResolvedSignal, resolveDisputeUpdate, 'resolve dispute', resolveDispute);
+  registerCommand(paymentPlanAgreedSignal, agreePaymentPlanUpdate, 'payment plan', agreePaymentPlan);
+  registerCommand(pauseSignal, pauseUpdate, 'pause', pauseCase);
+  registerCommand(resumeSignal, resumeUpdate, 'resume', (current, command) => resumeCase(current, command));
+  registerCommand(callOutcomeSignal, callOutcomeUpdate, 'call outcome', recordCallOutcome);
+  setHandler(caseStateQuery, view);
+
+  function notePayment(before: CaseState, payment: PaymentCommand): void {
+    if (before.paymentIds.includes(payment.paymentId)) return;
+    pendingPayments.push({ externalPaymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, method: payment.method, receivedAt: payment.receivedAt, actor: payment.actor });
+  }
+
+  async function flush(): Promise<void> {
+    if (pendingEvents.length === 0 && pendingPayments.length === 0) return;
+    const events = pendingEvents.splice(0);
+    const payments = pendingPayments.splice(0);
+    await activities.recordCaseEvents({ invoiceId: input.invoiceId, events, payments, invoice: { balanceMinor: state.balanceMinor, status: invoiceStatus(state) } });
+  }
+
+  function publish(next: TimedEvent | undefined): void {
+    const now = Date.now();
+    upsertSearchAttributes([
+      { key: searchAttributes.stage, value: stageOf(state, now, dueAt) },
+      { key: searchAttributes.amountDueMinor, value: state.balanceMinor },
+      { key: searchAttributes.nextActionAt, value: next ? new Date(next.at) : null },
+      { key: searchAttributes.disputed, value: Boolean(state.dispute) },
+      { key: searchAttributes.paused, value: Boolean(state.pause) },
+      { key: searchAttributes.inPaymentPlan, value: Boolean(state.plan) },
+    ]);
+    const balance = `${state.balanceMinor} ${state.currency} (minor units) owed`;
+    setCurrentDetails(
+      [`**${stageOf(state, now, dueAt)}**: ${balance}`, next ? `Next: ${describeTimedEvent(next, policy)} at ${new Date(next.at).toISOString()}` : 'Nothing scheduled'].join('\n\n'),
+    );
+  }
+
+  // --- start -------------------------------------------------------------------------------
+  if (!input.carried) {
+    upsertSearchAttributes([
+      { key: searchAttributes.invoiceId, value: input.invoiceId },
+      { key: searchAttributes.invoiceNumber, value: input.invoiceNumber },
+      { key: searchAttributes.customerId, value: customer.customerId },
+      { key: searchAttributes.currency, value: input.currency },
+      { key: searchAttributes.policyName, value: `${policy.name}@${policy.version}` },
+      { key: searchAttributes.dueDate, value: new Date(`${input.dueDate}T00:00:00Z`) },
+    ]);
+    const first = firstStepToRun(schedule, Date.now());
+    state = { ...state, nextStepIndex: first };
+    record({
+      category: 'system',
+      kind: 'case_opened',
+      actor: 'system',
+      details: toJson({ balanceMinor: input.balanceMinor, currency: input.currency, dueDate: input.dueDate, policy: `${policy.name}@${policy.version}`, skippedSteps: policy.steps.slice(0, first).map((s) => s.id) }),
+    });
+  }
+
+  // --- main loop ---------------------------------------------------------------------------
+  while (!state.closed) {
+    await flush();
+    if (state.closed) break;
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await flush();
+      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence } });
+    }
+    const next = nextTimedEvent(state, schedule, Date.now());
+    publish(next);
+    changed = false;
+    if (!next) {
+      await condition(() => changed);
+      continue;
+    }
+    const woken = await condition(() => changed, Math.max(1, next.at - Date.now()), { summary: `Until ${describeTimedEvent(next, policy)}` });
+    if (woken) continue;
+    await onTime(next);
+  }
+
+  await flush();
+  if (state.closed?.reason === 'paid') await sendReceipt();
+  await flush();
+  publish(undefined);
+  return view();
+
+  // --- what time brings ------------------------------------------------------------------------
+  async function onTime(event: TimedEvent): Promise<void> {
+    switch (event.kind) {
+      case 'pause_ends':
+        apply(pauseEnds(state), 'system', 'system', 'pause ends');
+        return;
+      case 'partial_hold_ends':
+        apply(partialHoldEnds(state), 'system', 'system', 'partial payment hold ends');
+        return;
+      case 'promise_check':
+        apply(promiseCheck(state), 'system', 'system', 'promise check');
+        return;
+      case 'installment_check':
+        apply(installmentCheck(state, event.sequence), 'system', 'system', 'installment check');
+        return;
+      case 'installment_reminder': {
+        const installment = state.plan?.installments.find((i) => i.sequence === event.sequence);
+        if (installment) {
+          const key = `${input.invoiceId}:plan-${state.plan!.agreedAt}:installment-${event.sequence}:reminder`;
+          await deliver('installment_reminder', 'email', 'installment_reminder', key, { sequence: installment.sequence, dueDate: installment.dueDate, amountMinor: installment.amountMinor - installment.paidMinor });
+        }
+        state = markInstallmentReminded(state, event.sequence);
+        return;
+      }
+      case 'recurring_fee':
+        await chargeLateFee(`fee-${event.occurrence}`);
+        return;
+      case 'step':
+        await runStep(policy.steps[event.stepIndex]!, event.stepIndex);
+        return;
+    }
+  }
+
+  async function runStep(step: PolicyStep, index: number): Promise<void> {
+    for (const action of step.actions) {
+      // A payment, dispute or pause may have arrived while the previous action ran.
+      if (state.closed || isHeld(state, Date.now())) return;
+      await runAction(step, action.type, action.template ?? step.id);
+    }
+    state = { ...state, nextStepIndex: index + 1 };
+  }
+
+  async function runAction(step: PolicyStep, type: ActionType, template: string): Promise<void> {
+    const key = `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${step.id}:${type}`;
+    if (type === 'late_fee') return chargeLateFee(step.id);
+    if (type === 'legal_handoff') {
+      const { partner, reference } = await activities.handOffToLegal({ idempotencyKey: key, invoiceId: input.invoiceId, reason: `policy step ${step.id}` });
+      state = withAction({ ...state, closed: { reason: 'legal_handoff', at: Date.now() } }, { stepId: step.id, action: type, status: 'sent', at: Date.now(), channel: partner, providerMessageId: reference });
+      record({ category: 'action', kind: 'legal_handoff', action: 'legal_handoff', actor: 'system', provider: partner, providerMessageId: reference, details: { stepId: step.id, balanceMinor: state.balanceMinor } });
+      return;
+    }
+    await deliver(step.id, type, template, key);
+  }
+
+  async function chargeLateFee(occurrenceId: string): Promise<void> {
+    const rule = policy.feeRule;
+    if (!rule) return;
+    const fee = lateFeeMinor(rule, state.balanceMinor, state.feesMinor);
+    const key = `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${occurrenceId}:late_fee`;
+    if (fee === 0) {
+      state = withAction(state, { stepId: occurrenceId, action: 'late_fee', status: 'skipped', at: Date.now(), note: 'cap reached or nothing owed' });
+      record({ category: 'action', kind: 'late_fee_skipped', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feesMinor: state.feesMinor } });
+    } else {
+      const balanceAfterMinor = state.balanceMinor + fee;
+      await activities.postLateFee({ idempotencyKey: key, invoiceId: input.invoiceId, amountMinor: fee, currency: state.currency, balanceAfterMinor, rule: toJson(rule) });
+      state = withAction({ ...state, balanceMinor: balanceAfterMinor, feesMinor: state.feesMinor + fee }, { stepId: occurrenceId, action: 'late_fee', status: 'sent', at: Date.now(), note: `${fee} minor units` });
+      record({ category: 'action', kind: 'late_fee_posted', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feeMinor: fee, balanceAfterMinor } });
+    }
+    state = { ...state, feeOccurrences: state.feeOccurrences + 1 };
+  }
+
+  /** Sends on the action's channel, falling back channel by channel when a recipient proves undeliverable. */
+  async function deliver(stepId: string, action: Channel | 'installment_reminder' | 'receipt', template: string, key: string, installment?: { sequence: number; dueDate: string; amountMinor: number }): Promise<void> {
+    const wanted: Channel = action === 'installment_reminder' || action === 'receipt' ? 'email' : action;
+    const reach = {
+      email: Boolean(customer.email) && !state.unreachable.includes('email'),
+      phone: Boolean(customer.phone) && !state.unreachable.includes('phone'),
+      postalAddress: Boolean(customer.postalAddress) && !state.unreachable.includes('postalAddress'),
+    };
+    const channels = channelsToTry(wanted, reach);
+    if (channels.length === 0) {
+      state = withAction(state, { stepId, action, status: 'skipped', at: Date.now(), note: 'no usable contact' });
+      record({ category: 'action', kind: 'step_skipped', action: asAction(wanted), actor: 'system', details: { stepId, reason: 'the customer has no usable contact for this step' } });
+      return;
+    }
+    for (const channel of channels) {
+      try {
+        const receipt = await activities.deliverMessage({
+          idempotencyKey: channel === wanted ? key : `${key}:fallback-${channel}`,
+          invoiceId: input.invoiceId,
+          channel: channel as MessageChannel,
+          template,
+          customer,
+          data: {
+            invoiceNumber: input.invoiceNumber,
+            currency: state.currency,
+            amountMinor: state.amountMinor,
+            balanceMinor: state.balanceMinor,
+            feesMinor: state.feesMinor,
+            dueDate: input.dueDate,
+            daysOverdue: Math.max(0, Math.floor((Date.now() - dueAt) / DAY)),
+            ...(input.paymentLink ? { paymentLink: input.paymentLink } : {}),
+            ...(installment ? { installment } : {}),
+          },
+        });
+        state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: receipt.providerMessageId });
+        record({ category: 'action', kind: 'step_sent', action: asAction(channel), actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel } });
+        return;
+      } catch (error) {
+        if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== RECIPIENT_UNDELIVERABLE) throw error;
+        const contactPoint = channel === 'email' ? 'email' : channel === 'letter' ? 'postalAddress' : 'phone';
+        state = withAction({ ...state, unreachable: [...new Set([...state.unreachable, contactPoint] as const)] }, { stepId, action, status: 'failed', at: Date.now(), channel, note: error.cause.message });
+        record({ category: 'action', kind: 'step_failed', action: asAction(channel), actor: 'system', details: { stepId, channel, reason: error.cause.message, fallingBack: channel !== channels.at(-1) } });
+      }
+    }
+  }
+
+  async function sendReceipt(): Promise<void> {
+    if (!customer.email || state.unreachable.includes('email')) return;
+    await deliver('receipt', 'receipt', 'payment_receipt', `${input.invoiceId}:receipt`);
+  }
+}
+
+function asAction(channel: Channel): CollectionEventRecord['action'] {
+  return channel;
+}
+
+function invoiceStatus(state: CaseState): InvoiceStatus {
+  switch (state.closed?.reason) {
+    case 'paid':
+    case 'credited':
+      return 'paid';
+    case 'cancelled':
+      return 'cancelled';
+    case 'written_off':
+      return 'written_off';
+    case 'legal_handoff':
+      return 'legal';
+  }
+  if (state.dispute) return 'disputed';
+  if (state.plan) return 'in_payment_plan';
+  return 'open';
+}
+
+function toJson(value: unknown): { [key: string]: JsonValue } {
+  return JSON.parse(JSON.stringify(value ?? {})) as { [key: string]: JsonValue };
 }

@@ -1,8 +1,21 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  AgreePlanCommand,
+  CallOutcomeCommand,
+  OpenDisputeCommand,
+  PauseCommand,
+  PaymentCommand,
+  ResolveDisputeCommand,
+  ResumeCommand,
+} from '../domain/case/commands.js';
+import type { ActionRecord, CaseStage, CaseState, Installment } from '../domain/case/state.js';
+import type { CollectionPolicy } from '../domain/policy.js';
 
 /**
- * The one definition of the collection workflow's interface: its input, signals and queries.
+ * The one definition of the collection workflow's interface: input, signals, updates, query.
  * Imported by the workflow and by every client (API, scripts, tests); no name is written twice.
+ * Each command is a signal (fire and forget: a refusal is recorded in the audit log) and an
+ * update with a validator (the caller learns at once whether it was accepted, and why not).
  */
 
 export const collectionWorkflowType = 'collectionWorkflow';
@@ -12,37 +25,118 @@ export function collectionWorkflowId(invoiceId: string): string {
   return `collection-${invoiceId}`;
 }
 
+export interface PostalAddress {
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly region?: string;
+  readonly postalCode: string;
+  /** ISO 3166-1 alpha-2. */
+  readonly country: string;
+}
+
+/** A snapshot of how to reach the customer, taken when the case starts. */
+export interface CustomerContact {
+  readonly customerId: string;
+  readonly name: string;
+  readonly email?: string;
+  /** E.164. */
+  readonly phone?: string;
+  readonly postalAddress?: PostalAddress;
+  /** IANA timezone: sending windows and due dates are in it. */
+  readonly timezone: string;
+  /** BCP 47: messages are rendered in it. */
+  readonly locale: string;
+}
+
 export interface CollectionWorkflowInput {
   readonly invoiceId: string;
   readonly invoiceNumber: string;
-  readonly customerId: string;
-  /** Outstanding balance at start, integer minor units. */
-  readonly balanceMinor: number;
-  readonly currency: string;
-  /** Calendar date, YYYY-MM-DD. */
-  readonly dueDate: string;
-}
-
-export interface PaymentReceivedSignal {
-  readonly paymentId: string;
+  readonly customer: CustomerContact;
+  /** Invoice total and outstanding balance at start, integer minor units. */
   readonly amountMinor: number;
-  readonly currency: string;
-  readonly method: string;
-  /** UTC instant, ISO 8601. */
-  readonly receivedAt: string;
-  /** Who sent it: an API key name, a webhook source, a collector. */
-  readonly actor: string;
-}
-
-export type CollectionStage = 'open' | 'paid';
-
-export interface CaseState {
-  readonly invoiceId: string;
-  readonly stage: CollectionStage;
   readonly balanceMinor: number;
   readonly currency: string;
-  readonly paymentIds: readonly string[];
+  /** YYYY-MM-DD. */
+  readonly dueDate: string;
+  readonly paymentLink?: string;
+  /** The policy snapshot this case follows for its whole life. */
+  readonly policy: CollectionPolicy;
+  /**
+   * UTC instant the policy offsets count from. Default: the start of the due date in the
+   * customer's timezone. Tests with second-scale policies set it to "now".
+   */
+  readonly scheduleAnchor?: string;
+  /** Set only by continue-as-new: the state carried over from the previous run. */
+  readonly carried?: CarriedState;
 }
 
-export const paymentReceivedSignal = defineSignal<[PaymentReceivedSignal]>('paymentReceived');
-export const caseStateQuery = defineQuery<CaseState>('caseState');
+export interface CarriedState {
+  readonly state: CaseState;
+  readonly eventSequence: number;
+}
+
+export interface NextAction {
+  readonly kind: string;
+  /** UTC instant, ISO 8601. */
+  readonly at: string;
+  readonly description: string;
+}
+
+/** What a person needs to see about a case, as the query and every update return it. */
+export interface CaseView {
+  readonly invoiceId: string;
+  readonly invoiceNumber: string;
+  readonly customerName: string;
+  readonly stage: CaseStage;
+  readonly currency: string;
+  readonly amountMinor: number;
+  readonly balanceMinor: number;
+  readonly feesMinor: number;
+  readonly paidMinor: number;
+  readonly creditedMinor: number;
+  readonly paid: boolean;
+  readonly closed: { readonly reason: string; readonly at: string } | null;
+  readonly disputed: { readonly reason: string; readonly openedBy: string; readonly openedAt: string } | null;
+  readonly paused: { readonly reason: string; readonly by: string; readonly since: string; readonly until: string | null } | null;
+  readonly paymentPlan: { readonly agreedBy: string; readonly agreedAt: string; readonly installments: readonly Installment[] } | null;
+  readonly promiseToPay: { readonly date: string; readonly amountMinor: number; readonly recordedBy: string } | null;
+  readonly nextAction: NextAction | null;
+  readonly policy: { readonly name: string; readonly version: number };
+  readonly nextStep: string | null;
+  readonly paymentIds: readonly string[];
+  readonly recentActions: readonly (Omit<ActionRecord, 'at'> & { readonly at: string })[];
+}
+
+export type {
+  AgreePlanCommand,
+  CallOutcomeCommand,
+  OpenDisputeCommand,
+  PauseCommand,
+  PaymentCommand,
+  ResolveDisputeCommand,
+  ResumeCommand,
+};
+
+export const paymentReceivedSignal = defineSignal<[PaymentCommand]>('paymentReceived');
+export const disputeOpenedSignal = defineSignal<[OpenDisputeCommand]>('disputeOpened');
+export const disputeResolvedSignal = defineSignal<[ResolveDisputeCommand]>('disputeResolved');
+export const paymentPlanAgreedSignal = defineSignal<[AgreePlanCommand]>('paymentPlanAgreed');
+export const pauseSignal = defineSignal<[PauseCommand]>('pause');
+export const resumeSignal = defineSignal<[ResumeCommand]>('resume');
+export const callOutcomeSignal = defineSignal<[CallOutcomeCommand]>('callOutcome');
+
+export const recordPaymentUpdate = defineUpdate<CaseView, [PaymentCommand]>('recordPayment');
+export const openDisputeUpdate = defineUpdate<CaseView, [OpenDisputeCommand]>('openDispute');
+export const resolveDisputeUpdate = defineUpdate<CaseView, [ResolveDisputeCommand]>('resolveDispute');
+export const agreePaymentPlanUpdate = defineUpdate<CaseView, [AgreePlanCommand]>('agreePaymentPlan');
+export const pauseUpdate = defineUpdate<CaseView, [PauseCommand]>('pauseCase');
+export const resumeUpdate = defineUpdate<CaseView, [ResumeCommand]>('resumeCase');
+export const callOutcomeUpdate = defineUpdate<CaseView, [CallOutcomeCommand]>('recordCallOutcome');
+
+export const caseStateQuery = defineQuery<CaseView>('caseState');
+
+/** The failure type an update validator throws when the workflow refuses a command. */
+export const COMMAND_REFUSED = 'CommandRefused';
+/** The failure type an activity throws when a recipient can never be reached on that channel. */
+export const RECIPIENT_UNDELIVERABLE = 'RecipientUndeliverable';

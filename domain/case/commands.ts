@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import type { CollectionPolicy } from '../policy.js';
+import { deadlineEnds, isDeadline } from '../deadline.js';
 import { applyOffset } from '../schedule.js';
 import { type CaseState, type Installment, isHeld } from './state.js';
 
@@ -66,7 +66,6 @@ export interface CallOutcomeCommand {
 
 const refuse = (field: string, reason: string): CommandResult => ({ ok: false, field, reason });
 const isWholePositive = (value: number) => Number.isSafeInteger(value) && value > 0;
-const localDate = (date: string, timezone: string) => DateTime.fromISO(date, { zone: timezone });
 
 function closedRefusal(state: CaseState): CommandResult | undefined {
   return state.closed ? refuse('invoice', `the case is closed (${state.closed.reason})`) : undefined;
@@ -190,15 +189,14 @@ export function agreePaymentPlan(state: CaseState, command: AgreePlanCommand, co
   if (state.dispute) return refuse('invoice', 'the invoice is disputed: resolve the dispute first');
   if (state.plan) return refuse('invoice', 'a payment plan is already active');
   if (command.installments.length === 0) return refuse('installments', 'a plan needs at least one installment');
-  const today = DateTime.fromMillis(context.now, { zone: context.timezone }).startOf('day');
-  let previous: DateTime | undefined;
+  let previous: number | undefined;
   for (const [i, installment] of command.installments.entries()) {
-    const date = localDate(installment.dueDate, context.timezone);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(installment.dueDate) || !date.isValid) return refuse(`installments.${i}.dueDate`, 'must be a date, YYYY-MM-DD');
-    if (date < today) return refuse(`installments.${i}.dueDate`, 'must not be in the past');
-    if (previous && date <= previous) return refuse(`installments.${i}.dueDate`, 'installment dates must increase');
+    if (!isDeadline(installment.dueDate, context.timezone)) return refuse(`installments.${i}.dueDate`, 'must be a date (YYYY-MM-DD) or an ISO 8601 instant');
+    const ends = deadlineEnds(installment.dueDate, context.timezone);
+    if (ends <= context.now) return refuse(`installments.${i}.dueDate`, 'must not be in the past');
+    if (previous !== undefined && ends <= previous) return refuse(`installments.${i}.dueDate`, 'installment dates must increase');
     if (!isWholePositive(installment.amountMinor)) return refuse(`installments.${i}.amountMinor`, 'must be a positive whole number of minor units');
-    previous = date;
+    previous = ends;
   }
   const total = command.installments.reduce((sum, installment) => sum + installment.amountMinor, 0);
   if (total !== state.balanceMinor) return refuse('installments', `the installments sum to ${total}, the balance is ${state.balanceMinor}`);
@@ -252,11 +250,10 @@ export function recordCallOutcome(state: CaseState, command: CallOutcomeCommand,
     case 'no_answer':
       return { ok: true, state, kind: 'call_outcome', details };
     case 'wrong_number':
-      return { ok: true, state: { ...state, phoneUnreachable: true }, kind: 'call_outcome', details };
+      return { ok: true, state: { ...state, unreachable: [...new Set([...state.unreachable, 'phone' as const])] }, kind: 'call_outcome', details };
     case 'promise_to_pay': {
-      const date = command.promiseDate ? localDate(command.promiseDate, context.timezone) : undefined;
-      if (!date || !date.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(command.promiseDate!)) return refuse('promiseDate', 'a promise to pay needs a date, YYYY-MM-DD');
-      if (date.endOf('day').toMillis() <= context.now) return refuse('promiseDate', 'must not be in the past');
+      if (!command.promiseDate || !isDeadline(command.promiseDate, context.timezone)) return refuse('promiseDate', 'a promise to pay needs a date (YYYY-MM-DD) or an ISO 8601 instant');
+      if (deadlineEnds(command.promiseDate, context.timezone) <= context.now) return refuse('promiseDate', 'must not be in the past');
       const amountMinor = command.promisedAmountMinor ?? state.balanceMinor;
       if (!isWholePositive(amountMinor) || amountMinor > state.balanceMinor) return refuse('promisedAmountMinor', `must be a positive amount no larger than the balance ${state.balanceMinor}`);
       return {

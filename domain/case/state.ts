@@ -24,8 +24,8 @@ export interface CaseState {
   readonly promise?: PromiseToPay;
   readonly partialHoldUntil?: number;
   readonly feeOccurrences: number;
-  /** A collector reported a wrong number: calls fall back to the next channel. */
-  readonly phoneUnreachable: boolean;
+  /** Contact points that proved unusable (bounced email, wrong number, returned letter): skipped from then on. */
+  readonly unreachable: readonly ('email' | 'phone' | 'postalAddress')[];
   readonly paymentIds: readonly string[];
   /** The most recent actions and outcomes, newest last (bounded). */
   readonly actions: readonly ActionRecord[];
@@ -81,7 +81,7 @@ export function initialCaseState(input: { invoiceId: string; currency: string; a
     ladderAttempt: 1,
     shiftMillis: 0,
     feeOccurrences: 0,
-    phoneUnreachable: false,
+    unreachable: [],
     paymentIds: [],
     actions: [],
   };

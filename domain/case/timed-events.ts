@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { deadlineDay, deadlineEnds } from '../deadline.js';
 import { applyOffset, nextAllowedMoment, type ScheduleContext, stepDueAt } from '../schedule.js';
 import { type CaseState, isHeld } from './state.js';
 
@@ -12,7 +13,6 @@ export type TimedEvent =
   | { readonly kind: 'installment_check'; readonly at: number; readonly sequence: number }
   | { readonly kind: 'promise_check'; readonly at: number };
 
-const startOfLocalDay = (date: string, timezone: string) => DateTime.fromISO(date, { zone: timezone }).startOf('day');
 
 export function feeStepIndex(context: ScheduleContext): number {
   return context.policy.steps.findIndex((step) => step.actions.some((action) => action.type === 'late_fee'));
@@ -25,18 +25,17 @@ export function nextTimedEvent(state: CaseState, context: ScheduleContext, now: 
 
   if (state.pause?.until !== undefined) candidates.push({ kind: 'pause_ends', at: state.pause.until });
   if (state.partialHoldUntil !== undefined) candidates.push({ kind: 'partial_hold_ends', at: state.partialHoldUntil });
-  if (state.promise) candidates.push({ kind: 'promise_check', at: startOfLocalDay(state.promise.date, timezone).plus({ days: 1 }).toMillis() });
+  if (state.promise) candidates.push({ kind: 'promise_check', at: deadlineEnds(state.promise.date, timezone) });
 
   const installment = state.plan?.installments.find((i) => i.status === 'pending');
   if (installment) {
-    const dueDay = startOfLocalDay(installment.dueDate, timezone).toMillis();
+    const dueDay = deadlineDay(installment.dueDate, timezone);
     if (!installment.reminded) {
       const remindAt = applyOffset(dueDay, `-${policy.installmentReminderBefore}`, timezone);
       const windowed = policy.sendingWindows ? nextAllowedMoment(remindAt, policy.sendingWindows.messages, timezone) : remindAt;
       candidates.push({ kind: 'installment_reminder', at: Math.max(windowed, state.plan!.agreedAt), sequence: installment.sequence });
     }
-    const endOfDueDay = startOfLocalDay(installment.dueDate, timezone).plus({ days: 1 }).toMillis();
-    candidates.push({ kind: 'installment_check', at: applyOffset(endOfDueDay, policy.installmentGrace, timezone), sequence: installment.sequence });
+    candidates.push({ kind: 'installment_check', at: applyOffset(deadlineEnds(installment.dueDate, timezone), policy.installmentGrace, timezone), sequence: installment.sequence });
   }
 
   if (!isHeld(state, now)) {

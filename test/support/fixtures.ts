@@ -1,21 +1,30 @@
 import { randomUUID } from 'node:crypto';
+import { defaultPolicy } from '../../domain/default-policy.js';
+import { type CollectionPolicy, parsePolicy } from '../../domain/policy.js';
 import type { PrismaClient } from '../../prisma/client.js';
+import type { CollectionWorkflowInput, CustomerContact } from '../../workflows/definitions.js';
 
-/** A customer and an overdue invoice in the database, as the API will create them. */
-export async function createOverdueInvoice(prisma: PrismaClient, overrides: { amountMinor?: bigint; currency?: string } = {}) {
+export interface CustomerOverrides {
+  email?: string | null;
+  phone?: string | null;
+  withAddress?: boolean;
+  addressLine1?: string;
+}
+
+/** A customer and an overdue invoice in the database, as the API will create them, and the case input for it. */
+export async function createOverdueInvoice(prisma: PrismaClient, overrides: { amountMinor?: bigint; currency?: string; customer?: CustomerOverrides } = {}) {
   const suffix = randomUUID().slice(0, 8);
   const amountMinor = overrides.amountMinor ?? 125_000n;
+  const c = overrides.customer ?? {};
+  const withAddress = c.withAddress ?? true;
   const customer = await prisma.customer.create({
     data: {
       source: 'test-erp',
       externalId: `CUST-${suffix}`,
       name: 'Müller Großhandel GmbH',
-      billingEmail: 'ap@mueller-grosshandel.example',
-      phone: '+4930123456',
-      addressLine1: 'Hauptstraße 1',
-      city: 'Berlin',
-      postalCode: '10115',
-      country: 'DE',
+      billingEmail: c.email === undefined ? 'ap@mueller-grosshandel.example' : c.email,
+      phone: c.phone === undefined ? '+4930123456' : c.phone,
+      ...(withAddress ? { addressLine1: c.addressLine1 ?? 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE' } : {}),
       timezone: 'Europe/Berlin',
       locale: 'de-DE',
     },
@@ -31,7 +40,57 @@ export async function createOverdueInvoice(prisma: PrismaClient, overrides: { am
       amountMinor,
       balanceMinor: amountMinor,
       currency: overrides.currency ?? 'EUR',
+      paymentLink: `https://pay.example/${suffix}`,
     },
   });
-  return { customer, invoice };
+  const contact: CustomerContact = {
+    customerId: customer.id,
+    name: customer.name,
+    ...(customer.billingEmail ? { email: customer.billingEmail } : {}),
+    ...(customer.phone ? { phone: customer.phone } : {}),
+    ...(customer.addressLine1 ? { postalAddress: { line1: customer.addressLine1, city: customer.city!, postalCode: customer.postalCode!, country: customer.country! } } : {}),
+    timezone: customer.timezone,
+    locale: customer.locale,
+  };
+  return { customer, invoice, contact };
+}
+
+/** A ladder in seconds (the day-scale schedule is unit-tested): email, letter, fee, call, legal. */
+export function secondScalePolicy(overrides: Partial<CollectionPolicy> = {}): CollectionPolicy {
+  return parsePolicy({
+    ...defaultPolicy,
+    name: 'test-seconds',
+    graceDays: 0,
+    sendingWindows: null,
+    steps: [
+      { id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] },
+      { id: 'letter', offset: 'PT2S', actions: [{ type: 'letter', template: 'formal_letter' }] },
+      { id: 'late_fee', offset: 'PT3S', actions: [{ type: 'late_fee' }] },
+      { id: 'call', offset: 'PT4S', actions: [{ type: 'call_task', template: 'collector_call' }] },
+      { id: 'legal', offset: 'PT5S', actions: [{ type: 'legal_handoff' }] },
+    ],
+    feeRule: { kind: 'flat', amountMinor: 4_000, recurrence: 'once' },
+    installmentReminderBefore: 'PT1S',
+    installmentGrace: 'PT1S',
+    ...overrides,
+  });
+}
+
+export function caseInput(
+  made: Awaited<ReturnType<typeof createOverdueInvoice>>,
+  policy: CollectionPolicy = secondScalePolicy(),
+  scheduleAnchor: Date | undefined = new Date(),
+): CollectionWorkflowInput {
+  return {
+    invoiceId: made.invoice.id,
+    invoiceNumber: made.invoice.number,
+    customer: made.contact,
+    amountMinor: Number(made.invoice.amountMinor),
+    balanceMinor: Number(made.invoice.balanceMinor),
+    currency: made.invoice.currency,
+    dueDate: made.invoice.dueDate.toISOString().slice(0, 10),
+    ...(made.invoice.paymentLink ? { paymentLink: made.invoice.paymentLink } : {}),
+    policy,
+    ...(scheduleAnchor ? { scheduleAnchor: scheduleAnchor.toISOString() } : {}),
+  };
 }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
+import { localSinks } from '../../activities/providers/local-sink.js';
+import type { Senders } from '../../activities/providers/types.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
 import { createCollectionWorker } from '../../worker/create-worker.js';
 
@@ -18,13 +24,30 @@ export interface WorkerHarness {
   readonly client: Client;
   readonly prisma: PrismaClient;
   readonly taskQueue: string;
+  /** Where the local sinks write what would have been sent. */
+  readonly sinkDir: string;
+  /** What the local sink of a channel received, in order. */
+  sent(channel: 'email' | 'sms' | 'letter' | 'call_task' | 'legal'): Promise<SinkEntry[]>;
   /** Runs `fn` while a real worker polls the harness's own task queue, then shuts the worker down. */
   withWorker<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-/** A client, a database handle and a worker on a task queue of its own, against the run's real servers. */
-export async function createWorkerHarness(): Promise<WorkerHarness> {
+export interface SinkEntry {
+  readonly idempotencyKey: string;
+  readonly messageId?: string;
+  readonly subject?: string;
+  readonly text?: string;
+  readonly template?: string;
+  readonly customer?: { email?: string; phone?: string };
+  readonly packet?: unknown;
+}
+
+/**
+ * A client, a database handle and a worker on a task queue of its own, against the run's real
+ * servers. Providers are the local sinks unless `senders` are given (the provider-server tests).
+ */
+export async function createWorkerHarness(options: { senders?: Senders } = {}): Promise<WorkerHarness> {
   installQuietRuntime();
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -33,20 +56,34 @@ export async function createWorkerHarness(): Promise<WorkerHarness> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   const nativeConnection = await NativeConnection.connect({ address });
+  const sinkDir = await mkdtemp(join(tmpdir(), 'collections-sinks-'));
 
   const startWorker = (): Promise<Worker> =>
-    createCollectionWorker({ connection: nativeConnection, namespace, taskQueue, prisma, workflowBundle: { codePath: inject('workflowBundlePath') } });
+    createCollectionWorker({
+      connection: nativeConnection,
+      namespace,
+      taskQueue,
+      prisma,
+      senders: options.senders ?? localSinks(sinkDir),
+      legalPartner: new LocalSinkLegalPartner(sinkDir),
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
 
   return {
     client,
     prisma,
     taskQueue,
+    sinkDir,
+    async sent(channel) {
+      const text = await readFile(join(sinkDir, `${channel}.jsonl`), 'utf8').catch(() => '');
+      return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as SinkEntry);
+    },
     async withWorker(fn) {
       const worker = await startWorker();
       return worker.runUntil(fn);
     },
     async close() {
-      await Promise.allSettled([connection.close(), nativeConnection.close(), prisma.$disconnect()]);
+      await Promise.allSettled([connection.close(), nativeConnection.close(), prisma.$disconnect(), rm(sinkDir, { recursive: true, force: true })]);
     },
   };
 }

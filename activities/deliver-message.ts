@@ -1,0 +1,59 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { renderMessage } from '../domain/templates.js';
+import type { PrismaClient } from '../prisma/client.js';
+import type { DeliverMessageRequest, DeliveryReceipt } from '../workflows/activity-interfaces.js';
+import { RECIPIENT_UNDELIVERABLE } from '../workflows/definitions.js';
+import { type Senders, UndeliverableError } from './providers/types.js';
+
+function recipientOf(request: DeliverMessageRequest): string {
+  const { customer } = request;
+  if (request.channel === 'email') return customer.email ?? '';
+  if (request.channel === 'letter') return customer.postalAddress ? `${customer.postalAddress.line1}, ${customer.postalAddress.postalCode} ${customer.postalAddress.city}, ${customer.postalAddress.country}` : '';
+  return customer.phone ?? '';
+}
+
+/**
+ * Record before send, then send, then mark sent. The outbox row is unique on the idempotency key:
+ * a retry finds it sent and returns the stored receipt; a worker that died between the provider's
+ * answer and the mark re-sends with the same key, which the provider (and the local sink)
+ * deduplicates, so the customer still gets one message.
+ */
+export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
+  return async function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
+    const sender = senders[request.channel];
+    const rendered = renderMessage(request.template, { ...request.data, customerName: request.customer.name }, request.customer.locale);
+    await prisma.outboxMessage.createMany({
+      data: [
+        {
+          idempotencyKey: request.idempotencyKey,
+          invoiceId: request.invoiceId,
+          action: request.channel,
+          provider: sender.provider,
+          recipient: recipientOf(request),
+          payload: { template: request.template, subject: rendered.subject, text: rendered.text },
+        },
+      ],
+      skipDuplicates: true,
+    });
+    const row = await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { attempts: { increment: 1 } } });
+    if (row.status === 'sent' && row.providerMessageId) return { provider: row.provider, providerMessageId: row.providerMessageId, alreadySent: true };
+    if (row.status === 'failed') throw undeliverable(row.lastError ?? 'the recipient was undeliverable');
+
+    try {
+      const { messageId } = await sender.send({ idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data });
+      await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'sent', providerMessageId: messageId, sentAt: new Date() } });
+      return { provider: sender.provider, providerMessageId: messageId, alreadySent: false };
+    } catch (error) {
+      if (!(error instanceof UndeliverableError)) {
+        await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { lastError: String(error) } });
+        throw error; // retryable: the provider or the network had a bad moment
+      }
+      await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'failed', lastError: error.message } });
+      throw undeliverable(error.message);
+    }
+  };
+}
+
+function undeliverable(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: RECIPIENT_UNDELIVERABLE, message, nonRetryable: true });
+}

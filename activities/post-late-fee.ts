@@ -1,0 +1,29 @@
+import type { PrismaClient } from '../prisma/client.js';
+import type { PostLateFeeRequest } from '../workflows/activity-interfaces.js';
+
+/** Posts a late fee to the ledger and raises the invoice balance, once per key whatever the retries. */
+export function makePostLateFee(prisma: PrismaClient) {
+  return async function postLateFee(request: PostLateFeeRequest): Promise<{ created: boolean }> {
+    return prisma.$transaction(async (tx) => {
+      const { count } = await tx.feeLedgerEntry.createMany({
+        data: [
+          {
+            invoiceId: request.invoiceId,
+            idempotencyKey: request.idempotencyKey,
+            kind: 'late_fee',
+            amountMinor: BigInt(request.amountMinor),
+            currency: request.currency,
+            rule: request.rule,
+            balanceAfterMinor: BigInt(request.balanceAfterMinor),
+            actor: 'system',
+          },
+        ],
+        skipDuplicates: true,
+      });
+      if (count === 1) {
+        await tx.invoice.updateMany({ where: { id: request.invoiceId }, data: { balanceMinor: BigInt(request.balanceAfterMinor) } });
+      }
+      return { created: count === 1 };
+    });
+  };
+}

@@ -1,0 +1,29 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { CollectionActivities } from './activity-interfaces.js';
+import { RECIPIENT_UNDELIVERABLE } from './definitions.js';
+
+/** Activity stubs with their timeouts and retry policies (one per kind of side effect). */
+const recording = proxyActivities<Pick<CollectionActivities, 'recordCaseEvents' | 'postLateFee'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  summary: 'Write to the collections database',
+});
+
+const delivery = proxyActivities<Pick<CollectionActivities, 'deliverMessage'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: [RECIPIENT_UNDELIVERABLE] },
+  summary: 'Send a collection message through its provider',
+});
+
+const legal = proxyActivities<Pick<CollectionActivities, 'handOffToLegal'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
+  summary: 'Hand the case to the legal partner',
+});
+
+export const activities: CollectionActivities = {
+  recordCaseEvents: recording.recordCaseEvents,
+  postLateFee: recording.postLateFee,
+  deliverMessage: delivery.deliverMessage,
+  handOffToLegal: legal.handOffToLegal,
+};
