@@ -21,7 +21,7 @@ function recipientOf(request: DeliverMessageRequest): string {
 export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
   return async function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
     const sender = senders[request.channel];
-    const rendered = renderMessage(request.template, { ...request.data, customerName: request.customer.name }, request.customer.locale);
+    const rendered = renderMessage(request.template, { ...request.data, customerName: request.customer.name }, request.customer.locale, request.customer.timezone);
     await prisma.outboxMessage.createMany({
       data: [
         {

@@ -22,9 +22,15 @@ export interface RenderedMessage {
   readonly text: string;
 }
 
-export function renderMessage(template: string, data: TemplateData, locale: string): RenderedMessage {
+/** A calendar date (YYYY-MM-DD) as a date; an instant as date and time in the customer's timezone. */
+function formatDeadline(text: string, locale: string, timezone: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${text}T00:00:00Z`));
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: timezone }).format(new Date(text));
+}
+
+export function renderMessage(template: string, data: TemplateData, locale: string, timezone: string): RenderedMessage {
   const money = (amountMinor: number) => formatMoney({ amountMinor, currency: data.currency }, locale);
-  const date = (iso: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  const date = (text: string) => formatDeadline(text, locale, timezone);
   const owed = `${money(data.balanceMinor)}${data.feesMinor > 0 ? ` (including late fees of ${money(data.feesMinor)})` : ''}`;
   const pay = data.paymentLink ? `\n\nPay online: ${data.paymentLink}` : '';
   const greeting = `Dear ${data.customerName},\n\n`;

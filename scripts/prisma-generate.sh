@@ -6,5 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$PWD/scripts/prisma-generate.sh}"
-export PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1
+# No checksum download for engines given by path, no update check, no telemetry call.
+export PRISMA_ENGINES_CHECKSUM_IGNORE_MISSING=1 PRISMA_HIDE_UPDATE_MESSAGE=1 CHECKPOINT_DISABLE=1
 node_modules/.bin/prisma generate

@@ -82,6 +82,18 @@ describe('the migrator', () => {
     );
   });
 
+  it('treats a file whose line endings alone changed as unchanged, as Prisma Migrate does', async () => {
+    await writeMigration(scratch, '20260101000000_first', 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n');
+    await migrate({ databaseUrl: database.url, migrationsDir: scratch });
+    await writeMigration(scratch, '20260101000000_first', 'CREATE TABLE a (id int);\r\nCREATE TABLE b (id int);\r\n');
+    expect(await migrate({ databaseUrl: database.url, migrationsDir: scratch })).toEqual({ applied: [] });
+  });
+
+  it('refuses a migration folder without migration.sql, naming it', async () => {
+    await mkdir(join(scratch, '20260101000000_empty'));
+    await expect(migrate({ databaseUrl: database.url, migrationsDir: scratch })).rejects.toThrow(/Migration 20260101000000_empty has no migration.sql/);
+  });
+
   it('refuses when an applied migration is missing on disk', async () => {
     await writeMigration(scratch, '20260101000000_first', 'CREATE TABLE a (id int);');
     await migrate({ databaseUrl: database.url, migrationsDir: scratch });

@@ -191,6 +191,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
 
   // --- main loop ---------------------------------------------------------------------------
   while (!state.closed) {
+    // Reset before the awaits below: a signal that lands while they run must still wake the wait.
+    changed = false;
     await flush();
     if (state.closed) break;
     if (workflowInfo().continueAsNewSuggested) {
@@ -200,7 +202,6 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     }
     const next = nextTimedEvent(state, schedule, Date.now());
     publish(next);
-    changed = false;
     if (!next) {
       await condition(() => changed);
       continue;

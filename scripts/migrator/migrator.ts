@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createMigrationsTable, markRolledBack, readAppliedMigrations, recordApplied, recordFailed } from './bookkeeping.js';
+import { matchesChecksum } from './checksum.js';
+import { MigrationError } from './migration-error.js';
 import { readMigrations } from './read-migrations.js';
+
+export { MigrationError };
 
 /**
  * Our own `prisma migrate deploy`: Prisma's CLI needs a native schema engine that cannot be
@@ -11,10 +15,6 @@ import { readMigrations } from './read-migrations.js';
 
 // The key Prisma Migrate itself locks, so our migrator and `prisma migrate deploy` also exclude each other.
 const ADVISORY_LOCK_KEY = 72707369;
-
-export class MigrationError extends Error {
-  override name = 'MigrationError';
-}
 
 export interface MigrateOptions {
   readonly databaseUrl: string;
@@ -40,7 +40,7 @@ export async function migrate({ databaseUrl, migrationsDir, log = () => {} }: Mi
     for (const row of finished) {
       const file = onDisk.get(row.migrationName);
       if (!file) throw new MigrationError(`Migration ${row.migrationName} is applied in the database but missing from ${migrationsDir}.`);
-      if (file.checksum !== row.checksum) {
+      if (file.checksum !== row.checksum && !matchesChecksum(file.sql, row.checksum)) {
         throw new MigrationError(
           `Migration ${row.migrationName} was edited after it was applied (checksum ${row.checksum} in the database, ${file.checksum} on disk). ` +
             `Applied migrations must not change: restore the file and put the change in a new migration.`,

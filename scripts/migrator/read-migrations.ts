@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checksumOf } from './checksum.js';
+import { MigrationError } from './migration-error.js';
 
 export interface MigrationFile {
   /** The folder name, `<timestamp>_<name>`, as Prisma Migrate records it. */
@@ -16,8 +17,11 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
   const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   return Promise.all(
     names.map(async (name) => {
-      const bytes = await readFile(join(migrationsDir, name, 'migration.sql'));
-      return { name, sql: bytes.toString('utf8'), checksum: createHash('sha256').update(bytes).digest('hex') };
+      const bytes = await readFile(join(migrationsDir, name, 'migration.sql')).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') throw new MigrationError(`Migration ${name} has no migration.sql in ${join(migrationsDir, name)}.`);
+        throw error;
+      });
+      return { name, sql: bytes.toString('utf8'), checksum: checksumOf(bytes) };
     }),
   );
 }

@@ -30,6 +30,8 @@ export interface WorkerHarness {
   sent(channel: 'email' | 'sms' | 'letter' | 'call_task' | 'legal'): Promise<SinkEntry[]>;
   /** Runs `fn` while a real worker polls the harness's own task queue, then shuts the worker down. */
   withWorker<T>(fn: () => Promise<T>): Promise<T>;
+  /** Starts a worker that runs until the returned function is called (one worker for a whole suite). */
+  startWorker(): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,14 @@ export async function createWorkerHarness(options: { senders?: Senders } = {}): 
     async withWorker(fn) {
       const worker = await startWorker();
       return worker.runUntil(fn);
+    },
+    async startWorker() {
+      const worker = await startWorker();
+      const running = worker.run();
+      return async () => {
+        worker.shutdown();
+        await running;
+      };
     },
     async close() {
       await Promise.allSettled([connection.close(), nativeConnection.close(), prisma.$disconnect(), rm(sinkDir, { recursive: true, force: true })]);

@@ -1,0 +1,281 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CollectionPolicy } from '../domain/policy.js';
+import {
+  agreePaymentPlanUpdate,
+  callOutcomeUpdate,
+  caseStateQuery,
+  type CaseView,
+  collectionWorkflowId,
+  collectionWorkflowType,
+  disputeOpenedSignal,
+  openDisputeUpdate,
+  pauseUpdate,
+  recordPaymentUpdate,
+  resolveDisputeUpdate,
+  resumeUpdate,
+} from '../workflows/definitions.js';
+import type { collectionWorkflow } from '../workflows/collection-workflow.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
+import { eventually } from './support/eventually.js';
+import { caseInput, createOverdueInvoice, type CustomerOverrides, secondScalePolicy } from './support/fixtures.js';
+import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+
+/**
+ * Every path of the ladder on the real dev server and PostgreSQL, with second-scale policies
+ * (PT1S steps: reminder email at 1 s, letter at 2 s, flat fee at 3 s, call at 4 s, legal at 5 s).
+ */
+let harness: WorkerHarness;
+let stopWorker: () => Promise<void>;
+const finished: string[] = [];
+beforeAll(async () => {
+  harness = await createWorkerHarness();
+  stopWorker = await harness.startWorker();
+});
+afterAll(async () => {
+  await stopWorker?.();
+  await harness?.close();
+});
+
+async function startCase(options: { policy?: CollectionPolicy; customer?: CustomerOverrides; amountMinor?: bigint; anchor?: Date } = {}) {
+  const made = await createOverdueInvoice(harness.prisma, { amountMinor: options.amountMinor ?? 100_000n, ...(options.customer ? { customer: options.customer } : {}) });
+  const workflowId = collectionWorkflowId(made.invoice.id);
+  const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+    workflowId,
+    taskQueue: harness.taskQueue,
+    args: [caseInput(made, options.policy ?? secondScalePolicy(), options.anchor ?? new Date())],
+  });
+  finished.push(workflowId);
+  const sent = async (channel: 'email' | 'sms' | 'letter' | 'call_task' | 'legal') =>
+    (await harness.sent(channel)).filter((entry) => entry.idempotencyKey.startsWith(made.invoice.id));
+  const events = async () => (await harness.prisma.collectionEvent.findMany({ where: { invoiceId: made.invoice.id }, orderBy: { occurredAt: 'asc' } })).map((e) => e.kind);
+  return { made, handle, sent, events, invoiceId: made.invoice.id };
+}
+
+const payment = (paymentId: string, amountMinor: number, currency = 'EUR') => ({ paymentId, amountMinor, currency, method: 'bank_transfer', receivedAt: new Date().toISOString(), actor: 'erp' });
+const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
+const query = (handle: WorkflowHandle) => handle.query(caseStateQuery);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  return String((error as WorkflowUpdateFailedError).cause?.message);
+}
+
+describe.concurrent('the collection ladder', () => {
+  it('runs the full ladder to legal hand-off: one email, letter, fee, call task and packet each', async () => {
+    const c = await startCase();
+    const result: CaseView = await c.handle.result();
+    expect(result).toMatchObject({ stage: 'legal', balanceMinor: 104_000, feesMinor: 4_000, closed: { reason: 'legal_handoff' } });
+    expect(result.recentActions.map((a) => `${a.stepId}:${a.action}:${a.status}`)).toEqual(['reminder:email:sent', 'letter:letter:sent', 'late_fee:late_fee:sent', 'call:call_task:sent', 'legal:legal_handoff:sent']);
+    expect(await c.sent('email')).toHaveLength(1);
+    expect(await c.sent('letter')).toHaveLength(1);
+    expect(await c.sent('call_task')).toHaveLength(1);
+    expect(await c.sent('legal')).toHaveLength(1);
+    const [email] = await c.sent('email');
+    expect(email?.text).toContain(`invoice ${c.made.invoice.number}`);
+    expect(email?.text).toContain('1.000,00\u00a0€'); // de-DE
+    expect(email?.text).toContain(c.made.invoice.paymentLink!);
+    const invoice = await harness.prisma.invoice.findUniqueOrThrow({ where: { id: c.invoiceId }, include: { feeEntries: true, legalHandoff: true } });
+    expect(invoice).toMatchObject({ status: 'legal', balanceMinor: 104_000n });
+    expect(invoice.feeEntries.map((f) => f.amountMinor)).toEqual([4_000n]);
+    expect(invoice.legalHandoff?.status).toBe('sent');
+    expect(await c.events()).toEqual(['case_opened', 'step_sent', 'step_sent', 'late_fee_posted', 'step_sent', 'legal_handoff']);
+  });
+
+  it('stops at once on full payment mid-ladder and sends a receipt', async () => {
+    const c = await startCase();
+    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    const paidAt = Date.now();
+    const view = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-FULL', 100_000)] });
+    expect(view).toMatchObject({ stage: 'paid', paid: true, balanceMinor: 0 });
+    const result = await c.handle.result();
+    expect(Date.now() - paidAt).toBeLessThan(1_500);
+    expect(result.stage).toBe('paid');
+    expect(await c.sent('letter')).toHaveLength(0);
+    expect((await c.sent('email')).map((e) => e.template)).toEqual(['overdue_notice', 'payment_receipt']);
+    const invoice = await harness.prisma.invoice.findUniqueOrThrow({ where: { id: c.invoiceId } });
+    expect(invoice).toMatchObject({ status: 'paid', balanceMinor: 0n });
+  });
+
+  it('lowers the balance on a partial payment and keeps the ladder going; a repeated payment id changes nothing', async () => {
+    const c = await startCase({ policy: secondScalePolicy({ steps: secondScalePolicy().steps.slice(0, 2) }) });
+    const first = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-1', 30_000)] });
+    expect(first).toMatchObject({ balanceMinor: 70_000, paidMinor: 30_000, stage: 'overdue' });
+    const again = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-1', 30_000)] });
+    expect(again).toMatchObject({ balanceMinor: 70_000, paymentIds: ['P-1'] });
+    await eventually(() => c.sent('letter'), (sent) => sent.length === 1);
+    expect(await c.sent('email')).toHaveLength(1);
+    expect(await harness.prisma.payment.count({ where: { invoiceId: c.invoiceId } })).toBe(1);
+    await c.handle.terminate('test done');
+  });
+
+  it('refuses bad commands by update, naming the field, and changes nothing', async () => {
+    const c = await startCase({ policy: secondScalePolicy({ steps: [{ id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }) });
+    expect(await refusal(c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-X', 500, 'USD')] }))).toMatch(/^currency: the invoice is in EUR, the payment in USD/);
+    expect(await refusal(c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-Y', -5)] }))).toMatch(/^amountMinor:/);
+    expect(await refusal(c.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'resume', actor: 'collector' }] }))).toMatch(/no open dispute/);
+    expect(await refusal(c.handle.executeUpdate(agreePaymentPlanUpdate, { args: [{ actor: 'collector', installments: [{ dueDate: inSeconds(60), amountMinor: 40_000 }] }] }))).toMatch(/^installments: the installments sum to 40000, the balance is 100000/);
+    expect(await refusal(c.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'collector', reason: 'x', until: '2020-01-01T00:00:00Z' }] }))).toMatch(/^until: must be in the future/);
+    expect(await query(c.handle)).toMatchObject({ balanceMinor: 100_000, paymentIds: [], disputed: null, paused: null, paymentPlan: null });
+    await c.handle.terminate('test done');
+  });
+
+  it('records a refused signal in the audit log instead of losing it', async () => {
+    const c = await startCase({ policy: secondScalePolicy({ steps: [{ id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }) });
+    await c.handle.signal(disputeOpenedSignal, { reason: ' ', actor: 'collector' });
+    const events = await eventually(c.events, (kinds) => kinds.includes('command_refused'));
+    expect(events).toContain('command_refused');
+    await c.handle.terminate('test done');
+  });
+
+  it('holds escalation while disputed and resumes it when the dispute is resolved', async () => {
+    const c = await startCase();
+    const disputed = await c.handle.executeUpdate(openDisputeUpdate, { args: [{ reason: 'goods damaged', actor: 'collector-anna' }] });
+    expect(disputed).toMatchObject({ stage: 'disputed', disputed: { reason: 'goods damaged', openedBy: 'collector-anna' }, nextAction: null });
+    const described = await eventually(() => c.handle.describe(), (d) => d.typedSearchAttributes.get(searchAttributes.disputed) === true);
+    expect(described.typedSearchAttributes.get(searchAttributes.stage)).toBe('disputed');
+    await sleep(2_500);
+    expect(await c.sent('email')).toHaveLength(0);
+    expect(await refusal(c.handle.executeUpdate(openDisputeUpdate, { args: [{ reason: 'again', actor: 'x' }] }))).toMatch(/already disputed/);
+    const resumed = await c.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'resume', actor: 'collector-anna' }] });
+    expect(resumed.stage).toBe('overdue');
+    // The held time moved the schedule: the first reminder is still ahead, about 1 s after resuming.
+    expect(Date.parse(resumed.nextAction!.at)).toBeGreaterThan(Date.now());
+    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    await c.handle.terminate('test done');
+  });
+
+  it('ends the case when a dispute is resolved by a full credit or a cancellation', async () => {
+    const credited = await startCase();
+    await credited.handle.executeUpdate(openDisputeUpdate, { args: [{ reason: 'short delivery', actor: 'c' }] });
+    expect(await refusal(credited.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'credit', creditMinor: 200_000, actor: 'c' }] }))).toMatch(/^creditMinor: the credit 200000 exceeds the balance 100000/);
+    await credited.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'credit', creditMinor: 100_000, actor: 'c' }] });
+    expect(await credited.handle.result()).toMatchObject({ stage: 'paid', creditedMinor: 100_000, balanceMinor: 0, closed: { reason: 'credited' } });
+
+    const cancelled = await startCase();
+    await cancelled.handle.executeUpdate(openDisputeUpdate, { args: [{ reason: 'never ordered', actor: 'c' }] });
+    await cancelled.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'cancel', actor: 'c' }] });
+    expect(await cancelled.handle.result()).toMatchObject({ stage: 'cancelled' });
+    expect((await harness.prisma.invoice.findUniqueOrThrow({ where: { id: cancelled.invoiceId } })).status).toBe('cancelled');
+    expect(await cancelled.sent('email')).toHaveLength(0);
+  });
+
+  it('watches a payment plan that is kept: reminders before each installment, no escalation, paid at the end', async () => {
+    const c = await startCase({ policy: secondScalePolicy({ steps: secondScalePolicy().steps.map((s) => ({ ...s, offset: s.offset.replace('PT', 'PT1') })) }) });
+    const plan = await c.handle.executeUpdate(agreePaymentPlanUpdate, {
+      args: [{ actor: 'collector-ben', installments: [{ dueDate: inSeconds(2), amountMinor: 60_000 }, { dueDate: inSeconds(4), amountMinor: 40_000 }] }],
+    });
+    expect(plan).toMatchObject({ stage: 'payment_plan', paymentPlan: { agreedBy: 'collector-ben' } });
+    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-I1', 60_000)] });
+    await eventually(() => c.sent('email'), (sent) => sent.length === 2);
+    await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-I2', 40_000)] });
+    expect(await c.handle.result()).toMatchObject({ stage: 'paid' });
+    expect((await c.sent('email')).map((e) => e.template)).toEqual(['installment_reminder', 'installment_reminder', 'payment_receipt']);
+    expect(await c.sent('letter')).toHaveLength(0);
+  });
+
+  it('defaults a plan on a missed installment and resumes escalation', async () => {
+    const c = await startCase({ policy: secondScalePolicy({ steps: secondScalePolicy().steps.slice(0, 2) }) });
+    await c.handle.executeUpdate(agreePaymentPlanUpdate, { args: [{ actor: 'collector-ben', installments: [{ dueDate: inSeconds(1), amountMinor: 100_000 }] }] });
+    const kinds = await eventually(c.events, (k) => k.includes('payment_plan_defaulted'), 8_000);
+    expect(kinds).toContain('payment_plan_defaulted');
+    await eventually(() => c.sent('letter'), (sent) => sent.length === 1);
+    expect((await c.sent('email')).map((e) => e.template)).toEqual(['installment_reminder', 'overdue_notice']);
+    expect((await query(c.handle)).paymentPlan).toBeNull();
+    await c.handle.terminate('test done');
+  });
+
+  it('pauses until a time and resumes by itself; a manual pause waits for resume', async () => {
+    const timed = await startCase();
+    const paused = await timed.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'collector-cem', reason: 'customer on holiday', until: inSeconds(2) }] });
+    expect(paused).toMatchObject({ stage: 'paused', paused: { by: 'collector-cem', reason: 'customer on holiday' }, nextAction: { kind: 'pause_ends' } });
+    await sleep(1_500);
+    expect(await timed.sent('email')).toHaveLength(0);
+    await eventually(() => timed.sent('email'), (sent) => sent.length === 1);
+    expect(await timed.events()).toContain('case_resumed');
+    await timed.handle.terminate('test done');
+
+    const manual = await startCase();
+    await manual.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'collector-cem', reason: 'awaiting credit note' }] });
+    await sleep(2_000);
+    expect(await manual.sent('email')).toHaveLength(0);
+    expect(await refusal(manual.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'x', reason: 'again' }] }))).toMatch(/already paused/);
+    await manual.handle.executeUpdate(resumeUpdate, { args: [{ actor: 'collector-cem' }] });
+    await eventually(() => manual.sent('email'), (sent) => sent.length === 1);
+    await manual.handle.terminate('test done');
+  });
+
+  it('holds for a promise to pay; a broken promise resumes escalation at once', async () => {
+    const c = await startCase();
+    const promised = await c.handle.executeUpdate(callOutcomeUpdate, { args: [{ outcome: 'promise_to_pay', promiseDate: inSeconds(2), promisedAmountMinor: 50_000, actor: 'collector-dora' }] });
+    expect(promised).toMatchObject({ stage: 'promise_to_pay', promiseToPay: { amountMinor: 50_000, recordedBy: 'collector-dora' } });
+    await sleep(1_500);
+    expect(await c.sent('email')).toHaveLength(0);
+    const kinds = await eventually(c.events, (k) => k.includes('promise_broken'));
+    expect(kinds).toContain('promise_broken');
+    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    await c.handle.terminate('test done');
+  });
+
+  it('releases the hold when a promise is kept by payment', async () => {
+    const c = await startCase({ policy: secondScalePolicy({ steps: [{ id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }) });
+    await c.handle.executeUpdate(callOutcomeUpdate, { args: [{ outcome: 'promise_to_pay', promiseDate: inSeconds(30), promisedAmountMinor: 50_000, actor: 'collector-dora' }] });
+    const view = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-PROMISE', 50_000)] });
+    expect(view).toMatchObject({ stage: 'overdue', promiseToPay: null, balanceMinor: 50_000 });
+    const applied = await eventually(() => harness.prisma.collectionEvent.findFirst({ where: { invoiceId: c.invoiceId, kind: 'payment_applied' } }), (row) => row !== null);
+    expect(applied?.details).toMatchObject({ promiseKept: true, appliedMinor: 50_000 });
+    await c.handle.terminate('test done');
+  });
+
+  it('falls back to the next channel when a recipient is undeliverable, and remembers it', async () => {
+    const c = await startCase({ customer: { email: 'ap@bounces.invalid' }, policy: secondScalePolicy({ steps: secondScalePolicy().steps.slice(0, 1) }) });
+    await eventually(() => c.sent('sms'), (sent) => sent.length === 1);
+    const view = await eventually(() => query(c.handle), (v) => v.recentActions.length === 2);
+    expect(view.recentActions.map((a) => `${a.channel}:${a.status}`)).toEqual(['email:failed', 'sms:fell_back']);
+    expect(await eventually(c.events, (k) => k.includes('step_sent'))).toEqual(['case_opened', 'step_failed', 'step_sent']);
+    const outbox = await harness.prisma.outboxMessage.findMany({ where: { invoiceId: c.invoiceId }, orderBy: { createdAt: 'asc' } });
+    expect(outbox.map((o) => `${o.action}:${o.status}`)).toEqual(['email:failed', 'sms:sent']);
+    await c.handle.terminate('test done');
+  });
+
+  it('sends a letter step by email when the customer has no postal address', async () => {
+    const c = await startCase({ customer: { withAddress: false }, policy: secondScalePolicy({ steps: [secondScalePolicy().steps[1]!] }) });
+    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    expect(await c.sent('letter')).toHaveLength(0);
+    await c.handle.terminate('test done');
+  });
+
+  it('catches up on a backlog by running only the latest step already due', async () => {
+    const c = await startCase({ anchor: new Date(Date.now() - 4_500) });
+    const result = await c.handle.result();
+    expect(result.recentActions.map((a) => a.stepId)).toEqual(['call', 'legal']);
+    expect(await c.sent('email')).toHaveLength(0);
+    expect(await c.sent('letter')).toHaveLength(0);
+    const opened = await harness.prisma.collectionEvent.findFirstOrThrow({ where: { invoiceId: c.invoiceId, kind: 'case_opened' } });
+    expect(opened.details).toMatchObject({ skippedSteps: ['reminder', 'letter', 'late_fee'] });
+  });
+});
+
+describe('determinism', () => {
+  it('replays every recorded history of this suite without a nondeterminism error', async () => {
+    const { Worker } = await import('@temporalio/worker');
+    const { inject } = await import('vitest');
+    const histories = async function* () {
+      for (const workflowId of finished) {
+        yield { workflowId, history: await harness.client.workflow.getHandle(workflowId).fetchHistory() };
+      }
+    };
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories())) {
+      expect(result.error, result.workflowId).toBeUndefined();
+      replayed += 1;
+    }
+    expect(replayed).toBeGreaterThanOrEqual(15);
+  });
+});
