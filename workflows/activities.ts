@@ -21,7 +21,8 @@ const legal = proxyActivities<Pick<CollectionActivities, 'handOffToLegal'>>({
   summary: 'Hand the case to the legal partner',
 });
 
-export const activities: CollectionActivities = {
+/** Each stub also has `executeWithOptions({ summary }, args)`: the workflow names each call in words for the UI. */
+export const activities = {
   recordCaseEvents: recording.recordCaseEvents,
   postLateFee: recording.postLateFee,
   deliverMessage: delivery.deliverMessage,

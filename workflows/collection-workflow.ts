@@ -150,7 +150,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     if (pendingEvents.length === 0 && pendingPayments.length === 0) return;
     const events = pendingEvents.splice(0);
     const payments = pendingPayments.splice(0);
-    await activities.recordCaseEvents({ invoiceId: input.invoiceId, events, payments, invoice: { balanceMinor: state.balanceMinor, status: invoiceStatus(state) } });
+    await activities.recordCaseEvents.executeWithOptions({ summary: `Record ${events.map((e) => e.kind).join(', ') || 'payments'}; balance ${state.balanceMinor} ${state.currency} minor units` }, [
+      { invoiceId: input.invoiceId, events, payments, invoice: { balanceMinor: state.balanceMinor, status: invoiceStatus(state) } },
+    ]);
   }
 
   function publish(next: TimedEvent | undefined): void {
@@ -263,7 +265,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     const key = `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${step.id}:${type}`;
     if (type === 'late_fee') return chargeLateFee(step.id);
     if (type === 'legal_handoff') {
-      const { partner, reference } = await activities.handOffToLegal({ idempotencyKey: key, invoiceId: input.invoiceId, reason: `policy step ${step.id}` });
+      const { partner, reference } = await activities.handOffToLegal.executeWithOptions({ summary: `Hand invoice ${input.invoiceNumber} of ${customer.name} to the legal partner` }, [
+        { idempotencyKey: key, invoiceId: input.invoiceId, reason: `policy step ${step.id}` },
+      ]);
       state = withAction({ ...state, closed: { reason: 'legal_handoff', at: Date.now() } }, { stepId: step.id, action: type, status: 'sent', at: Date.now(), channel: partner, providerMessageId: reference });
       record({ category: 'action', kind: 'legal_handoff', action: 'legal_handoff', actor: 'system', provider: partner, providerMessageId: reference, details: { stepId: step.id, balanceMinor: state.balanceMinor } });
       return;
@@ -281,7 +285,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       record({ category: 'action', kind: 'late_fee_skipped', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feesMinor: state.feesMinor } });
     } else {
       const balanceAfterMinor = state.balanceMinor + fee;
-      await activities.postLateFee({ idempotencyKey: key, invoiceId: input.invoiceId, amountMinor: fee, currency: state.currency, balanceAfterMinor, rule: toJson(rule) });
+      await activities.postLateFee.executeWithOptions({ summary: `Post a late fee of ${fee} ${state.currency} minor units on invoice ${input.invoiceNumber}` }, [
+        { idempotencyKey: key, invoiceId: input.invoiceId, amountMinor: fee, currency: state.currency, balanceAfterMinor, rule: toJson(rule) },
+      ]);
       state = withAction({ ...state, balanceMinor: balanceAfterMinor, feesMinor: state.feesMinor + fee }, { stepId: occurrenceId, action: 'late_fee', status: 'sent', at: Date.now(), note: `${fee} minor units` });
       record({ category: 'action', kind: 'late_fee_posted', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feeMinor: fee, balanceAfterMinor } });
     }
@@ -304,7 +310,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     }
     for (const channel of channels) {
       try {
-        const receipt = await activities.deliverMessage({
+        const summary = `Send ${channel} "${template}" to ${recipientOf(channel)} about invoice ${input.invoiceNumber}`;
+        const receipt = await activities.deliverMessage.executeWithOptions({ summary }, [{
           idempotencyKey: channel === wanted ? key : `${key}:fallback-${channel}`,
           invoiceId: input.invoiceId,
           channel: channel as MessageChannel,
@@ -321,7 +328,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
             ...(input.paymentLink ? { paymentLink: input.paymentLink } : {}),
             ...(installment ? { installment } : {}),
           },
-        });
+        }]);
         state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: receipt.providerMessageId });
         record({ category: 'action', kind: 'step_sent', action: asAction(channel), actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel } });
         return;
@@ -332,6 +339,12 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
         record({ category: 'action', kind: 'step_failed', action: asAction(channel), actor: 'system', details: { stepId, channel, reason: error.cause.message, fallingBack: channel !== channels.at(-1) } });
       }
     }
+  }
+
+  function recipientOf(channel: Channel): string {
+    if (channel === 'email') return customer.email ?? customer.name;
+    if (channel === 'letter') return `${customer.name}, ${customer.postalAddress?.city ?? ''}`;
+    return customer.phone ?? customer.name;
   }
 
   async function sendReceipt(): Promise<void> {
