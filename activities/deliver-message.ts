@@ -38,6 +38,14 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
     const row = await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { attempts: { increment: 1 } } });
     if (row.status === 'sent' && row.providerMessageId) return { provider: row.provider, providerMessageId: row.providerMessageId, alreadySent: true };
     if (row.status === 'failed') throw undeliverable(row.lastError ?? 'the recipient was undeliverable');
+    if (row.attempts > 1 && sender.findSent) {
+      // An earlier attempt may have reached the provider before its worker died.
+      const earlier = await sender.findSent(request.idempotencyKey);
+      if (earlier) {
+        await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'sent', providerMessageId: earlier.messageId, sentAt: new Date() } });
+        return { provider: sender.provider, providerMessageId: earlier.messageId, alreadySent: true };
+      }
+    }
 
     try {
       const { messageId } = await sender.send({ idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data });

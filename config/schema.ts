@@ -40,7 +40,10 @@ export const configSchema = z
     LEGAL_PARTNER_WEBHOOK_URL: z.url('must be an http(s) URL, like https://legal.example/cases').optional(),
     SENDGRID_API_KEY: optionalSecret('a SendGrid API key, SG.xxx'),
     SENDGRID_FROM_EMAIL: z.email('must be an email address, like billing@example.com').optional(),
+    SENDGRID_BASE_URL: z.url('must be an http(s) URL').optional(),
     LOB_API_KEY: optionalSecret('a Lob API key, test_xxx or live_xxx'),
+    LOB_FROM_ADDRESS_ID: z.string().regex(/^adr_[0-9a-zA-Z]+$/, 'must be a Lob address id, adr_ followed by letters and digits').optional(),
+    LOB_BASE_URL: z.url('must be an http(s) URL ending in /v1/').optional(),
     TWILIO_ACCOUNT_SID: z
       .string()
       .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID, AC followed by 32 hex digits')
@@ -50,6 +53,9 @@ export const configSchema = z
       .string()
       .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number, like +15005550006')
       .optional(),
+    TWILIO_WORKSPACE_SID: z.string().regex(/^WS[0-9a-fA-F]{32}$/, 'must be a TaskRouter workspace SID, WS followed by 32 hex digits').optional(),
+    TWILIO_WORKFLOW_SID: z.string().regex(/^WW[0-9a-fA-F]{32}$/, 'must be a TaskRouter workflow SID, WW followed by 32 hex digits').optional(),
+    TWILIO_BASE_URL: z.url('must be an http(s) URL').optional(),
   })
   .superRefine((config, ctx) => {
     const together = (names: (keyof typeof config)[], why: string) => {
@@ -63,6 +69,11 @@ export const configSchema = z
     together(['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'], 'mTLS needs both certificate and key');
     together(['SENDGRID_API_KEY', 'SENDGRID_FROM_EMAIL'], 'SendGrid needs a key and a verified sender');
     together(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'], 'Twilio needs account, token and caller number');
+    together(['LOB_API_KEY', 'LOB_FROM_ADDRESS_ID'], 'Lob needs a key and the sender address');
+    together(['TWILIO_WORKSPACE_SID', 'TWILIO_WORKFLOW_SID'], 'call tasks need a TaskRouter workspace and workflow');
+    if (config.TWILIO_WORKSPACE_SID && !config.TWILIO_ACCOUNT_SID) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'must be set when TWILIO_WORKSPACE_SID is (call tasks go through Twilio)' });
+    }
   });
 
 export type Config = z.infer<typeof configSchema>;

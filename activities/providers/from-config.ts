@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { type LegalPartner, LocalSinkLegalPartner, WebhookLegalPartner } from './legal-partner.js';
+import { LobLetterSender } from './lob.js';
 import { localSinks } from './local-sink.js';
+import { SendGridEmailSender } from './sendgrid.js';
+import { TwilioCallTasker, TwilioSmsSender } from './twilio.js';
 import type { Senders } from './types.js';
 
 export interface Providers {
@@ -11,10 +14,29 @@ export interface Providers {
   readonly description: string[];
 }
 
-/** Every channel uses its local sink until its provider's credentials are configured. */
+/** Each channel uses its real provider when its credentials are configured, else its local sink. */
 export function providersFromConfig(config: Config): Providers {
   const sinkDir = resolve(config.SINK_DIR);
-  const senders = localSinks(sinkDir);
+  const sinks = localSinks(sinkDir);
+  const twilio =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM_NUMBER
+      ? { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, fromNumber: config.TWILIO_FROM_NUMBER, ...(config.TWILIO_BASE_URL ? { baseUrl: config.TWILIO_BASE_URL } : {}) }
+      : undefined;
+  const senders: Senders = {
+    email:
+      config.SENDGRID_API_KEY && config.SENDGRID_FROM_EMAIL
+        ? new SendGridEmailSender({ apiKey: config.SENDGRID_API_KEY, from: config.SENDGRID_FROM_EMAIL, ...(config.SENDGRID_BASE_URL ? { baseUrl: config.SENDGRID_BASE_URL } : {}) })
+        : sinks.email,
+    letter:
+      config.LOB_API_KEY && config.LOB_FROM_ADDRESS_ID
+        ? new LobLetterSender({ apiKey: config.LOB_API_KEY, fromAddressId: config.LOB_FROM_ADDRESS_ID, ...(config.LOB_BASE_URL ? { host: config.LOB_BASE_URL } : {}) })
+        : sinks.letter,
+    sms: twilio ? new TwilioSmsSender(twilio) : sinks.sms,
+    call_task:
+      twilio && config.TWILIO_WORKSPACE_SID && config.TWILIO_WORKFLOW_SID
+        ? new TwilioCallTasker({ ...twilio, workspaceSid: config.TWILIO_WORKSPACE_SID, workflowSid: config.TWILIO_WORKFLOW_SID })
+        : sinks.call_task,
+  };
   const legalPartner = config.LEGAL_PARTNER_WEBHOOK_URL ? new WebhookLegalPartner(config.LEGAL_PARTNER_WEBHOOK_URL) : new LocalSinkLegalPartner(sinkDir);
   return {
     senders,

@@ -17,6 +17,12 @@ export interface OutgoingMessage {
 export interface MessageSender {
   readonly provider: string;
   send(message: OutgoingMessage): Promise<{ messageId: string }>;
+  /**
+   * Asks the provider whether a message with this key was already accepted, for providers that
+   * cannot deduplicate a re-sent request themselves. Called before re-sending after an attempt
+   * whose outcome is unknown.
+   */
+  findSent?(idempotencyKey: string): Promise<{ messageId: string } | undefined>;
 }
 
 /** The recipient cannot be reached on this channel, ever (bounced, unsubscribed, invalid address). */

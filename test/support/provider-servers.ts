@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * One local HTTP server that answers like the parts of SendGrid, Lob and Twilio the product uses,
+ * so the real SDKs run their real code paths in tests (the real APIs cannot be reached here).
+ * It records every request and what each provider accepted, and can be told to stall a request.
+ */
+
+export interface RecordedRequest {
+  readonly provider: 'sendgrid' | 'lob' | 'twilio';
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: unknown;
+}
+
+export interface Accepted {
+  readonly provider: 'sendgrid' | 'lob' | 'twilio-sms' | 'twilio-task';
+  readonly id: string;
+  readonly idempotencyKey: string | undefined;
+  readonly body: Record<string, unknown>;
+}
+
+export interface ProviderServers {
+  readonly baseUrl: string;
+  readonly requests: RecordedRequest[];
+  readonly accepted: Accepted[];
+  /** Hold the next mail-send request this long after accepting it (a worker can be killed meanwhile). */
+  stallNextMail(ms: number): void;
+  /** Resolves when a mail-send request arrives (after it was accepted). */
+  nextMailArrived(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+async function readBody(request: IncomingMessage): Promise<{ raw: string; parsed: unknown }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  const type = request.headers['content-type'] ?? '';
+  if (type.includes('json')) return { raw, parsed: raw ? JSON.parse(raw) : {} };
+  if (type.includes('x-www-form-urlencoded')) return { raw, parsed: Object.fromEntries(new URLSearchParams(raw)) };
+  return { raw, parsed: raw };
+}
+
+function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+export async function startProviderServers(): Promise<ProviderServers> {
+  const requests: RecordedRequest[] = [];
+  const accepted: Accepted[] = [];
+  const lobByKey = new Map<string, Record<string, unknown>>();
+  let stallMs = 0;
+  let mailWaiters: (() => void)[] = [];
+
+  const sendgrid = async (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
+    if (request.method === 'POST' && url.pathname === '/v3/mail/send') {
+      const mail = body as { personalizations: { to: { email: string }[] }[]; custom_args?: Record<string, string> };
+      const to = mail.personalizations[0]?.to[0]?.email ?? '';
+      if (to.endsWith('@rejected.example')) {
+        return json(response, 400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] });
+      }
+      const id = hex(11);
+      accepted.push({ provider: 'sendgrid', id, idempotencyKey: mail.custom_args?.idempotency_key, body: body as Record<string, unknown> });
+      const waiters = mailWaiters;
+      mailWaiters = [];
+      waiters.forEach((resolve) => resolve());
+      if (stallMs > 0) {
+        const wait = stallMs;
+        stallMs = 0;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      response.writeHead(202, { 'x-message-id': id });
+      return response.end();
+    }
+    if (request.method === 'GET' && url.pathname === '/v3/messages') {
+      const key = /idempotency_key'\]="([^"]+)"/.exec(url.searchParams.get('query') ?? '')?.[1];
+      const found = accepted.filter((a) => a.provider === 'sendgrid' && a.idempotencyKey === key);
+      return json(response, 200, { messages: found.map((a) => ({ msg_id: a.id, status: 'delivered' })) });
+    }
+    json(response, 404, { errors: [{ message: 'not found' }] });
+  };
+
+  const lob = (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
+    if (request.method === 'POST' && url.pathname === '/v1/letters') {
+      const form = body as Record<string, string>;
+      const key = request.headers['idempotency-key'] as string | undefined;
+      const earlier = key ? lobByKey.get(key) : undefined;
+      if (earlier) return json(response, 200, earlier);
+      if ((form['to[address_line1]'] ?? '').toUpperCase().includes('UNDELIVERABLE')) {
+        return json(response, 422, { error: { message: 'the address is undeliverable', status_code: 422, code: 'failed_deliverability_strictness' } });
+      }
+      const letter = { id: `ltr_${hex(8)}`, object: 'letter', description: form.description, to: { name: form['to[name]'] }, expected_delivery_date: '2026-12-01' };
+      if (key) lobByKey.set(key, letter);
+      accepted.push({ provider: 'lob', id: letter.id, idempotencyKey: key, body: form });
+      return json(response, 200, letter);
+    }
+    json(response, 404, { error: { message: 'not found', status_code: 404 } });
+  };
+
+  const twilio = (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
+    const form = body as Record<string, string>;
+    const messages = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(url.pathname);
+    if (request.method === 'POST' && messages) {
+      if (form.To?.startsWith('+1500555000')) {
+        return json(response, 400, { code: 21211, message: `The 'To' number ${form.To} is not a valid phone number.`, more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
+      }
+      const sms = { sid: `SM${hex(16)}`, account_sid: messages[1], to: form.To, from: form.From, body: form.Body, status: 'queued' };
+      accepted.push({ provider: 'twilio-sms', id: sms.sid, idempotencyKey: undefined, body: form });
+      return json(response, 201, sms);
+    }
+    const tasks = /^\/v1\/Workspaces\/(WS\w+)\/Tasks$/.exec(url.pathname);
+    if (tasks && request.method === 'POST') {
+      const attributes = JSON.parse(form.Attributes ?? '{}') as { idempotency_key?: string };
+      const task = { sid: `WT${hex(16)}`, workspace_sid: tasks[1], workflow_sid: form.WorkflowSid, attributes: form.Attributes, assignment_status: 'pending', task_channel_unique_name: form.TaskChannel };
+      accepted.push({ provider: 'twilio-task', id: task.sid, idempotencyKey: attributes.idempotency_key, body: form });
+      return json(response, 201, task);
+    }
+    if (tasks && request.method === 'GET') {
+      const key = /idempotency_key == "([^"]+)"/.exec(url.searchParams.get('EvaluateTaskAttributes') ?? '')?.[1];
+      const found = accepted.filter((a) => a.provider === 'twilio-task' && a.idempotencyKey === key).map((a) => ({ sid: a.id, attributes: a.body.Attributes }));
+      const page = `${url.pathname}?PageSize=50&Page=0`;
+      return json(response, 200, { tasks: found, meta: { page: 0, page_size: 50, first_page_url: page, previous_page_url: null, url: page, next_page_url: null, key: 'tasks' } });
+    }
+    json(response, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+  };
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const { parsed } = await readBody(request);
+      // Twilio's SDK is pointed here with its original host in a header; SendGrid and Lob by path.
+      const provider = request.headers['x-twilio-host'] ? 'twilio' : url.pathname.startsWith('/v3/') ? 'sendgrid' : 'lob';
+      requests.push({ provider, method: request.method ?? '', path: url.pathname + url.search, headers: request.headers, body: parsed });
+      if (provider === 'sendgrid') return sendgrid(request, response, url, parsed);
+      if (provider === 'lob') return lob(request, response, url, parsed);
+      return twilio(request, response, url, parsed);
+    })().catch((error: unknown) => json(response, 500, { error: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    accepted,
+    stallNextMail: (ms) => {
+      stallMs = ms;
+    },
+    nextMailArrived: () => new Promise((resolve) => mailWaiters.push(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

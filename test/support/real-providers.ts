@@ -1,0 +1,27 @@
+import { LobLetterSender } from '../../activities/providers/lob.js';
+import { SendGridEmailSender } from '../../activities/providers/sendgrid.js';
+import { TwilioCallTasker, TwilioSmsSender } from '../../activities/providers/twilio.js';
+import type { Senders } from '../../activities/providers/types.js';
+
+export const fakeCredentials = {
+  sendgridKey: 'SG.test-key',
+  from: 'billing@seller.example',
+  lobKey: 'test_lob_key',
+  lobFrom: 'adr_seller01',
+  accountSid: `AC${'1'.repeat(32)}`,
+  authToken: 'twilio-token',
+  fromNumber: '+15005550006',
+  workspaceSid: `WS${'2'.repeat(32)}`,
+  workflowSid: `WW${'3'.repeat(32)}`,
+};
+
+/** The real provider adapters (real SDKs), pointed at the local servers that answer like the providers. */
+export function realSenders(baseUrl: string): Senders {
+  const twilio = { accountSid: fakeCredentials.accountSid, authToken: fakeCredentials.authToken, fromNumber: fakeCredentials.fromNumber, baseUrl };
+  return {
+    email: new SendGridEmailSender({ apiKey: fakeCredentials.sendgridKey, from: fakeCredentials.from, baseUrl }),
+    letter: new LobLetterSender({ apiKey: fakeCredentials.lobKey, fromAddressId: fakeCredentials.lobFrom, host: `${baseUrl}/v1/` }),
+    sms: new TwilioSmsSender(twilio),
+    call_task: new TwilioCallTasker({ ...twilio, workspaceSid: fakeCredentials.workspaceSid, workflowSid: fakeCredentials.workflowSid }),
+  };
+}
