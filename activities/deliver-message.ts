@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { renderMessage } from '../domain/templates.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { DeliverMessageRequest, DeliveryReceipt } from '../workflows/activity-interfaces.js';
@@ -20,6 +20,17 @@ function recipientOf(request: DeliverMessageRequest): string {
  */
 export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
   return async function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
+    // Heartbeats let the server notice a dead worker in seconds (the heartbeat timeout), not at
+    // the end of the whole start-to-close timeout, so another worker takes over quickly.
+    const beating = setInterval(() => heartbeat(), 2_000);
+    try {
+      return await deliverOnce(request);
+    } finally {
+      clearInterval(beating);
+    }
+  };
+
+  async function deliverOnce(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
     const sender = senders[request.channel];
     const rendered = renderMessage(request.template, { ...request.data, customerName: request.customer.name }, request.customer.locale, request.customer.timezone);
     await prisma.outboxMessage.createMany({
@@ -59,7 +70,7 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
       await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'failed', lastError: error.message } });
       throw undeliverable(error.message);
     }
-  };
+  }
 }
 
 function undeliverable(message: string): ApplicationFailure {

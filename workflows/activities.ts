@@ -11,6 +11,7 @@ const recording = proxyActivities<Pick<CollectionActivities, 'recordCaseEvents' 
 
 const delivery = proxyActivities<Pick<CollectionActivities, 'deliverMessage'>>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: [RECIPIENT_UNDELIVERABLE] },
   summary: 'Send a collection message through its provider',
 });

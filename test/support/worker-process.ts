@@ -1,0 +1,28 @@
+// A collection worker in a process of its own, so a test can kill it with SIGKILL mid-activity.
+// Settings come from the environment the test gives it; prints "ready" once it polls.
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
+import { createPrismaClient } from '../../prisma/client.js';
+import { createCollectionWorker } from '../../worker/create-worker.js';
+import { realSenders } from './real-providers.js';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`worker-process needs ${name}`);
+  return value;
+};
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+const worker = await createCollectionWorker({
+  connection,
+  namespace: env('TEMPORAL_NAMESPACE'),
+  taskQueue: env('TEMPORAL_TASK_QUEUE'),
+  prisma: createPrismaClient(env('DATABASE_URL')),
+  senders: realSenders(env('PROVIDER_BASE_URL')),
+  legalPartner: new LocalSinkLegalPartner(env('SINK_DIR')),
+  workflowBundle: { codePath: env('WORKFLOW_BUNDLE_PATH') },
+});
+const running = worker.run();
+console.log('ready');
+await running;
