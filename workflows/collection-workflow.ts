@@ -75,8 +75,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   let state: CaseState = input.carried?.state ?? initialCaseState(input);
   let eventSequence = input.carried?.eventSequence ?? 0;
   let changed = false;
-  const pendingEvents: CollectionEventRecord[] = [];
-  const pendingPayments: PaymentRecord[] = [];
+  const pendingEvents: CollectionEventRecord[] = [...(input.carried?.pendingEvents ?? [])];
+  const pendingPayments: PaymentRecord[] = [...(input.carried?.pendingPayments ?? [])];
 
   const context = (): CommandContext => ({ now: Date.now(), policy, timezone, anchorMillis });
   const view = (): CaseView => caseView(input, state, nextTimedEvent(state, schedule, Date.now()), Date.now(), dueAt);
@@ -200,7 +200,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await flush();
-      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence } });
+      // Signals may land between the flush and the hand-over: whatever is unwritten travels along.
+      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence, pendingEvents, pendingPayments } });
     }
     const next = nextTimedEvent(state, schedule, Date.now());
     publish(next);

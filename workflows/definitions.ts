@@ -10,6 +10,7 @@ import type {
 } from '../domain/case/commands.js';
 import type { ActionRecord, CaseStage, CaseState, Installment } from '../domain/case/state.js';
 import type { CollectionPolicy } from '../domain/policy.js';
+import type { CollectionEventRecord, PaymentRecord } from './activity-interfaces.js';
 
 /**
  * The one definition of the collection workflow's interface: input, signals, updates, query.
@@ -74,6 +75,9 @@ export interface CollectionWorkflowInput {
 export interface CarriedState {
   readonly state: CaseState;
   readonly eventSequence: number;
+  /** Audit events and payments received but not yet written: the next run writes them first. */
+  readonly pendingEvents: readonly CollectionEventRecord[];
+  readonly pendingPayments: readonly PaymentRecord[];
 }
 
 export interface NextAction {

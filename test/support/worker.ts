@@ -49,9 +49,9 @@ export interface SinkEntry {
  * A client, a database handle and a worker on a task queue of its own, against the run's real
  * servers. Providers are the local sinks unless `senders` are given (the provider-server tests).
  */
-export async function createWorkerHarness(options: { senders?: Senders } = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(options: { senders?: Senders; temporalAddress?: string } = {}): Promise<WorkerHarness> {
   installQuietRuntime();
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const taskQueue = `test-${randomUUID()}`;
   const prisma = createPrismaClient(inject('databaseUrl'));
