@@ -35,7 +35,8 @@ describe('continue-as-new', () => {
       args: [caseInput(made, secondScalePolicy({ steps: [{ id: 'later', offset: 'P30D', actions: [{ type: 'email' }] }] }))],
     });
     const firstRunId = (await handle.describe()).runId;
-    const pay = (i: number) => ({ paymentId: `P-${i}`, amountMinor: 1_000, currency: 'EUR', method: 'card', receivedAt: new Date().toISOString(), actor: 'psp' });
+    // Payment ids are unique across the whole system (the database shares them with other suites).
+    const pay = (i: number) => ({ paymentId: `CAN-${made.invoice.id.slice(0, 8)}-${i}`, amountMinor: 1_000, currency: 'EUR', method: 'card', receivedAt: new Date().toISOString(), actor: 'psp' });
     for (let i = 1; i <= 30; i++) {
       await handle.signal(paymentReceivedSignal, pay(i));
       if (i % 3 === 0) await eventually(() => handle.query(caseStateQuery), (v) => v.paymentIds.length >= i);
