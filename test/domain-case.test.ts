@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accountForHolds,
+  agreePaymentPlan,
+  type CommandContext,
+  type CommandResult,
+  openDispute,
+  pauseCase,
+  recordCallOutcome,
+  recordPayment,
+  resolveDispute,
+} from '../domain/case/commands.js';
+import { type CaseState, initialCaseState, stageOf } from '../domain/case/state.js';
+import { installmentCheck, promiseCheck } from '../domain/case/time-outcomes.js';
+import { nextTimedEvent } from '../domain/case/timed-events.js';
+import { defaultPolicy } from '../domain/default-policy.js';
+import { type CollectionPolicy } from '../domain/policy.js';
+import { choosePolicy } from '../domain/policy-selection.js';
+import { dueDateAnchor } from '../domain/schedule.js';
+
+const timezone = 'Europe/Berlin';
+const anchorMillis = dueDateAnchor('2026-10-31', timezone);
+const now = Date.parse('2026-11-20T10:00:00Z');
+const ctx = (policy: CollectionPolicy = defaultPolicy, at = now): CommandContext => ({ now: at, policy, timezone, anchorMillis });
+const fresh = (): CaseState => ({ ...initialCaseState({ invoiceId: 'inv', currency: 'EUR', amountMinor: 100_000, balanceMinor: 100_000 }), nextStepIndex: 3 });
+const pay = (paymentId: string, amountMinor: number) => ({ paymentId, amountMinor, currency: 'EUR', method: 'sepa', receivedAt: '2026-11-20T10:00:00Z', actor: 'erp' });
+
+function accepted(result: CommandResult): CaseState {
+  if (!result.ok) throw new Error(`refused: ${result.field}: ${result.reason}`);
+  return result.state;
+}
+
+describe('partial payments, as the policy says', () => {
+  it('keep: the ladder goes on as planned', () => {
+    const state = accepted(recordPayment(fresh(), pay('p', 20_000), ctx()));
+    expect(state).toMatchObject({ balanceMinor: 80_000, shiftMillis: 0 });
+    expect(state.partialHoldUntil).toBeUndefined();
+  });
+
+  it('hold: escalation waits the hold period, then the held time shifts the rest', () => {
+    const policy = { ...defaultPolicy, partialPayment: 'hold' as const, partialPaymentHold: 'P7D' };
+    const state = accepted(recordPayment(fresh(), pay('p', 20_000), ctx(policy)));
+    expect(state.partialHoldUntil).toBe(Date.parse('2026-11-27T10:00:00Z'));
+    const next = nextTimedEvent(state, { policy, timezone, anchorMillis, shiftMillis: 0 }, now);
+    expect(next).toMatchObject({ kind: 'partial_hold_ends' });
+  });
+
+  it('reset: the next step comes as long after the payment as it was due after the previous step', () => {
+    const policy = { ...defaultPolicy, partialPayment: 'reset' as const };
+    const state = accepted(recordPayment(fresh(), pay('p', 20_000), ctx(policy)));
+    // Step 3 (letter, P30D) came 15 days after step 2 (P15D): now it comes 15 days after the payment.
+    const next = nextTimedEvent(state, { policy, timezone, anchorMillis, shiftMillis: 0 }, now);
+    expect(next).toMatchObject({ kind: 'step', stepIndex: 3 });
+    expect(new Date(next!.at).toISOString()).toBe('2026-12-05T10:00:00.000Z');
+  });
+
+  it('never skips a step: the next step index is unchanged by any payment', () => {
+    for (const partialPayment of ['keep', 'hold', 'reset'] as const) {
+      const policy = { ...defaultPolicy, partialPayment, partialPaymentHold: 'P7D' };
+      expect(accepted(recordPayment(fresh(), pay('p', 20_000), ctx(policy))).nextStepIndex).toBe(3);
+    }
+  });
+
+  it('an overpayment settles the case and reports the excess', () => {
+    const result = recordPayment(fresh(), pay('p', 120_000), ctx());
+    expect(result).toMatchObject({ ok: true, kind: 'payment_settled_invoice', details: { appliedMinor: 100_000, overpaidMinor: 20_000 } });
+  });
+});
+
+describe('holds shift the schedule when the policy says so', () => {
+  it('adds the disputed time to the remaining steps', () => {
+    const opened = accountForHolds(fresh(), accepted(openDispute(fresh(), { reason: 'damaged', actor: 'c' }, ctx())), ctx());
+    expect(opened.holdSince).toBe(now);
+    const later = ctx(defaultPolicy, now + 3 * 86_400_000);
+    const resolved = accountForHolds(opened, accepted(resolveDispute(opened, { resolution: 'resume', actor: 'c' }, later)), later);
+    expect(resolved).toMatchObject({ shiftMillis: 3 * 86_400_000 });
+    expect(resolved.holdSince).toBeUndefined();
+  });
+
+  it('adds nothing when the policy keeps the original dates', () => {
+    const policy = { ...defaultPolicy, shiftScheduleOnHold: false };
+    const paused = accountForHolds(fresh(), accepted(pauseCase(fresh(), { reason: 'holiday', actor: 'c' }, ctx(policy))), ctx(policy));
+    const later = ctx(policy, now + 86_400_000);
+    const { pause: _p, ...resumed } = paused;
+    expect(accountForHolds(paused, resumed, later).shiftMillis).toBe(0);
+  });
+});
+
+describe('payment plans and promises', () => {
+  const plan = (installments: { dueDate: string; amountMinor: number }[]) => agreePaymentPlan(fresh(), { installments, actor: 'c' }, ctx());
+
+  it('accepts installments that sum to the balance on increasing future dates', () => {
+    const state = accepted(plan([{ dueDate: '2026-12-01', amountMinor: 50_000 }, { dueDate: '2027-01-01', amountMinor: 50_000 }]));
+    expect(stageOf(state, now, anchorMillis)).toBe('payment_plan');
+  });
+
+  it.each([
+    [[{ dueDate: '2026-12-01', amountMinor: 50_000 }], 'installments', /sum to 50000, the balance is 100000/],
+    [[{ dueDate: '2026-11-01', amountMinor: 100_000 }], 'installments.0.dueDate', /past/],
+    [[{ dueDate: '2027-01-01', amountMinor: 50_000 }, { dueDate: '2026-12-01', amountMinor: 50_000 }], 'installments.1.dueDate', /increase/],
+    [[{ dueDate: 'next week', amountMinor: 100_000 }], 'installments.0.dueDate', /YYYY-MM-DD/],
+    [[{ dueDate: '2026-12-01', amountMinor: 99_999.5 }, { dueDate: '2027-01-01', amountMinor: 0.5 }], 'installments.0.amountMinor', /whole number/],
+  ])('refuses %j, naming %s', (installments, field, reason) => {
+    const result = plan(installments);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.field).toBe(field);
+      expect(result.reason).toMatch(reason);
+    }
+  });
+
+  it('defaults the plan when an installment is short, and starts a new ladder attempt', () => {
+    const state = accepted(plan([{ dueDate: '2026-12-01', amountMinor: 100_000 }]));
+    const paidSome = accepted(recordPayment(state, pay('p', 30_000), ctx()));
+    const outcome = installmentCheck(paidSome, 1);
+    expect(outcome).toMatchObject({ ok: true, kind: 'payment_plan_defaulted', details: { paidMinor: 30_000 } });
+    expect(outcome.ok && outcome.state).toMatchObject({ ladderAttempt: 2 });
+    expect(outcome.ok && outcome.state.plan).toBeUndefined();
+  });
+
+  it('breaks a promise that was not kept by its date', () => {
+    const promised = accepted(recordCallOutcome(fresh(), { outcome: 'promise_to_pay', promiseDate: '2026-11-25', actor: 'c' }, ctx()));
+    expect(promised.promise).toMatchObject({ amountMinor: 100_000, date: '2026-11-25' });
+    const next = nextTimedEvent(promised, { policy: defaultPolicy, timezone, anchorMillis, shiftMillis: 0 }, now);
+    expect(next).toEqual({ kind: 'promise_check', at: Date.parse('2026-11-25T23:00:00Z') }); // end of 25 Nov in Berlin
+    expect(promiseCheck(promised)).toMatchObject({ ok: true, kind: 'promise_broken' });
+  });
+
+  it('records a wrong number so calls fall back', () => {
+    expect(accepted(recordCallOutcome(fresh(), { outcome: 'wrong_number', actor: 'c' }, ctx())).unreachable).toEqual(['phone']);
+  });
+});
+
+describe('choosing a policy', () => {
+  const named = (name: string) => ({ ...defaultPolicy, name });
+  it('prefers the invoice’s, then the customer’s, then the default', () => {
+    expect(choosePolicy({ invoice: named('inv'), customer: named('cust'), fallback: defaultPolicy }).name).toBe('inv');
+    expect(choosePolicy({ invoice: null, customer: named('cust'), fallback: defaultPolicy }).name).toBe('cust');
+    expect(choosePolicy({ fallback: defaultPolicy }).name).toBe('standard-b2b');
+  });
+});
