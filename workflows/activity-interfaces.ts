@@ -1,4 +1,5 @@
 /** The activity signatures the workflow calls; implemented in activities/, proxied in workflows/. */
+import type { TemplateData } from '../domain/templates.js';
 import type { CustomerContact } from './definitions.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -45,18 +46,8 @@ export interface CaseRecordBatch {
 
 export type MessageChannel = 'email' | 'sms' | 'letter' | 'call_task';
 
-/** What templates may show: amounts in minor units, dates as YYYY-MM-DD, rendered in the customer's locale. */
-export interface MessageData {
-  readonly invoiceNumber: string;
-  readonly currency: string;
-  readonly amountMinor: number;
-  readonly balanceMinor: number;
-  readonly feesMinor: number;
-  readonly dueDate: string;
-  readonly daysOverdue: number;
-  readonly paymentLink?: string;
-  readonly installment?: { readonly sequence: number; readonly dueDate: string; readonly amountMinor: number };
-}
+/** What templates may show (the customer's name is added from the contact): see domain/templates.ts. */
+export type MessageData = Omit<TemplateData, 'customerName'>;
 
 export interface DeliverMessageRequest {
   readonly idempotencyKey: string;

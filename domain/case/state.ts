@@ -33,7 +33,7 @@ export interface CaseState {
 
 export interface Installment {
   readonly sequence: number;
-  /** YYYY-MM-DD in the customer's timezone. */
+  /** YYYY-MM-DD (by the end of that day in the customer's timezone) or an exact ISO 8601 instant. */
   readonly dueDate: string;
   readonly amountMinor: number;
   readonly paidMinor: number;
@@ -49,7 +49,7 @@ export interface PaymentPlan {
 
 export interface PromiseToPay {
   readonly recordedBy: string;
-  /** YYYY-MM-DD: escalation waits until the end of that day in the customer's timezone. */
+  /** YYYY-MM-DD (escalation waits until the end of that day in the customer's timezone) or an ISO 8601 instant. */
   readonly date: string;
   readonly amountMinor: number;
   readonly balanceAtPromise: number;
