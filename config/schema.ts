@@ -56,6 +56,9 @@ export const configSchema = z
     TWILIO_WORKSPACE_SID: z.string().regex(/^WS[0-9a-fA-F]{32}$/, 'must be a TaskRouter workspace SID, WS followed by 32 hex digits').optional(),
     TWILIO_WORKFLOW_SID: z.string().regex(/^WW[0-9a-fA-F]{32}$/, 'must be a TaskRouter workflow SID, WW followed by 32 hex digits').optional(),
     TWILIO_BASE_URL: z.url('must be an http(s) URL').optional(),
+    /** task: a collector's call task in TaskRouter; voice: an automated reminder call. */
+    TWILIO_CALL_MODE: z.enum(['task', 'voice'], { message: 'must be task (a TaskRouter call task for a collector) or voice (an automated reminder call)' }).default('task'),
+    LEGAL_PARTNER_EMAIL: z.email('must be an email address, like cases@lawfirm.example').optional(),
   })
   .superRefine((config, ctx) => {
     const together = (names: (keyof typeof config)[], why: string) => {

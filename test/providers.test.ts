@@ -4,6 +4,7 @@ import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { type ProviderServers, startProviderServers } from './support/provider-servers.js';
+import { TwilioReminderCaller } from '../activities/providers/twilio.js';
 import { fakeCredentials, realSenders } from './support/real-providers.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 
@@ -102,6 +103,16 @@ describe('providers over HTTP (local servers answering like SendGrid, Lob and Tw
     expect(second.messageId).toBe(first.messageId);
     expect(forInvoice(made.invoice.id).filter((a) => a.provider === 'lob')).toHaveLength(1);
     expect(servers.requests.filter((r) => r.provider === 'lob' && r.headers['idempotency-key'] === message.idempotencyKey)).toHaveLength(2);
+  });
+
+  it('places an automated reminder call through Twilio Voice when configured so', async () => {
+    const made = await createOverdueInvoice(harness.prisma);
+    const caller = new TwilioReminderCaller({ accountSid: fakeCredentials.accountSid, authToken: fakeCredentials.authToken, fromNumber: fakeCredentials.fromNumber, baseUrl: servers.baseUrl });
+    const { messageId } = await caller.send({ idempotencyKey: `${made.invoice.id}:call`, channel: 'call_task', template: 'collector_call', customer: made.contact, subject: 's', text: `Invoice ${made.invoice.number} is overdue <urgent>`, data: { invoiceNumber: made.invoice.number, currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: '2026-10-31', daysOverdue: 1 } });
+    const call = servers.accepted.find((a) => a.id === messageId)!;
+    expect(call.provider).toBe('twilio-call');
+    expect(call.body).toMatchObject({ To: '+4930123456', From: fakeCredentials.fromNumber });
+    expect(call.body.Twiml).toBe(`<Response><Say language="de-DE">Invoice ${made.invoice.number} is overdue &#60;urgent&#62;</Say></Response>`);
   });
 
   it('reports a letter Lob cannot deliver as undeliverable (no retry)', async () => {

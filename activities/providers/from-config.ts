@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
-import { type LegalPartner, LocalSinkLegalPartner, WebhookLegalPartner } from './legal-partner.js';
+import { EmailLegalPartner, type LegalPartner, LocalSinkLegalPartner, WebhookLegalPartner } from './legal-partner.js';
 import { LobLetterSender } from './lob.js';
 import { localSinks } from './local-sink.js';
 import { SendGridEmailSender } from './sendgrid.js';
-import { TwilioCallTasker, TwilioSmsSender } from './twilio.js';
+import { TwilioCallTasker, TwilioReminderCaller, TwilioSmsSender } from './twilio.js';
 import type { Senders } from './types.js';
 
 export interface Providers {
@@ -33,11 +33,17 @@ export function providersFromConfig(config: Config): Providers {
         : sinks.letter,
     sms: twilio ? new TwilioSmsSender(twilio) : sinks.sms,
     call_task:
-      twilio && config.TWILIO_WORKSPACE_SID && config.TWILIO_WORKFLOW_SID
-        ? new TwilioCallTasker({ ...twilio, workspaceSid: config.TWILIO_WORKSPACE_SID, workflowSid: config.TWILIO_WORKFLOW_SID })
-        : sinks.call_task,
+      twilio && config.TWILIO_CALL_MODE === 'voice'
+        ? new TwilioReminderCaller(twilio)
+        : twilio && config.TWILIO_WORKSPACE_SID && config.TWILIO_WORKFLOW_SID
+          ? new TwilioCallTasker({ ...twilio, workspaceSid: config.TWILIO_WORKSPACE_SID, workflowSid: config.TWILIO_WORKFLOW_SID })
+          : sinks.call_task,
   };
-  const legalPartner = config.LEGAL_PARTNER_WEBHOOK_URL ? new WebhookLegalPartner(config.LEGAL_PARTNER_WEBHOOK_URL) : new LocalSinkLegalPartner(sinkDir);
+  const legalPartner = config.LEGAL_PARTNER_WEBHOOK_URL
+    ? new WebhookLegalPartner(config.LEGAL_PARTNER_WEBHOOK_URL)
+    : config.LEGAL_PARTNER_EMAIL
+      ? new EmailLegalPartner(config.LEGAL_PARTNER_EMAIL, senders.email)
+      : new LocalSinkLegalPartner(sinkDir);
   return {
     senders,
     legalPartner,

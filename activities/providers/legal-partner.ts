@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { MessageSender } from './types.js';
 
 /** Where a case goes when collection by the book has run out: a law firm or agency. */
 export interface LegalPartner {
@@ -43,5 +44,36 @@ export class LocalSinkLegalPartner implements LegalPartner {
     const line = JSON.stringify({ idempotencyKey, reference, sentAt: new Date().toISOString(), packet }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
     await appendFile(file, `${line}\n`);
     return { reference };
+  }
+}
+
+/** A partner reached by email: the packet goes as JSON in the message, through the email provider. */
+export class EmailLegalPartner implements LegalPartner {
+  readonly name = 'legal-email';
+  constructor(
+    private readonly address: string,
+    private readonly email: MessageSender,
+  ) {}
+
+  async send(packet: unknown, idempotencyKey: string): Promise<{ reference: string }> {
+    const invoice = (packet as { invoice?: { number?: string; currency?: string; balanceMinor?: string | number; amountMinor?: string | number; dueDate?: string } }).invoice ?? {};
+    const { messageId } = await this.email.send({
+      idempotencyKey,
+      channel: 'email',
+      template: 'legal_handoff',
+      customer: { customerId: 'legal-partner', name: 'Legal partner', email: this.address, timezone: 'UTC', locale: 'en' },
+      subject: `Case hand-off: invoice ${invoice.number ?? ''}`,
+      text: `Please take over collection of the case below.\n\n${JSON.stringify(packet, null, 2)}`,
+      data: {
+        invoiceNumber: invoice.number ?? '',
+        currency: invoice.currency ?? 'EUR',
+        amountMinor: Number(invoice.amountMinor ?? 0),
+        balanceMinor: Number(invoice.balanceMinor ?? 0),
+        feesMinor: 0,
+        dueDate: String(invoice.dueDate ?? '').slice(0, 10),
+        daysOverdue: 0,
+      },
+    });
+    return { reference: messageId };
   }
 }

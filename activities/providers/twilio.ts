@@ -88,3 +88,25 @@ export class TwilioCallTasker implements MessageSender {
     return tasks[0] ? { messageId: tasks[0].sid } : undefined;
   }
 }
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The other kind of call step: an automated reminder call through Twilio Voice that reads the
+ * message to the customer in their language (TWILIO_CALL_MODE=voice).
+ */
+export class TwilioReminderCaller implements MessageSender {
+  readonly provider = 'twilio-voice';
+  private readonly client: ReturnType<typeof twilio>;
+
+  constructor(private readonly options: TwilioOptions) {
+    this.client = makeClient(options);
+  }
+
+  async send(message: OutgoingMessage): Promise<{ messageId: string }> {
+    if (!message.customer.phone) throw new UndeliverableError('the customer has no phone number');
+    const twiml = `<Response><Say language="${escapeXml(message.customer.locale)}">${escapeXml(message.text)}</Say></Response>`;
+    const call = await this.client.calls.create({ to: message.customer.phone, from: this.options.fromNumber, twiml }).catch(rethrow);
+    return { messageId: call.sid };
+  }
+}

@@ -16,7 +16,7 @@ export interface RecordedRequest {
 }
 
 export interface Accepted {
-  readonly provider: 'sendgrid' | 'lob' | 'twilio-sms' | 'twilio-task';
+  readonly provider: 'sendgrid' | 'lob' | 'twilio-sms' | 'twilio-task' | 'twilio-call';
   readonly id: string;
   readonly idempotencyKey: string | undefined;
   readonly body: Record<string, unknown>;
@@ -112,6 +112,12 @@ export async function startProviderServers(): Promise<ProviderServers> {
       const sms = { sid: `SM${hex(16)}`, account_sid: messages[1], to: form.To, from: form.From, body: form.Body, status: 'queued' };
       accepted.push({ provider: 'twilio-sms', id: sms.sid, idempotencyKey: undefined, body: form });
       return json(response, 201, sms);
+    }
+    const calls = /^\/2010-04-01\/Accounts\/(AC\w+)\/Calls\.json$/.exec(url.pathname);
+    if (request.method === 'POST' && calls) {
+      const call = { sid: `CA${hex(16)}`, account_sid: calls[1], to: form.To, from: form.From, status: 'queued' };
+      accepted.push({ provider: 'twilio-call', id: call.sid, idempotencyKey: undefined, body: form });
+      return json(response, 201, call);
     }
     const tasks = /^\/v1\/Workspaces\/(WS\w+)\/Tasks$/.exec(url.pathname);
     if (tasks && request.method === 'POST') {
