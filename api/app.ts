@@ -1,17 +1,24 @@
-import { Hono } from 'hono';
+import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { problem } from './problem.js';
 import type { ReadinessCheck } from './readiness.js';
+import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface AppDependencies {
   readonly logger: Logger;
   readonly readinessChecks: Readonly<Record<string, ReadinessCheck>>;
+  /** The case routes need the database and Temporal; without them only health and docs are served. */
+  readonly cases?: CaseRouteDependencies;
+  readonly maxBodyBytes?: number;
 }
 
-export function createApp({ logger, readinessChecks }: AppDependencies): Hono {
-  const app = new Hono();
+export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
+  const app = new OpenAPIHono();
   app.use(requestId());
   app.use(async (c, next) => {
     const started = performance.now();
@@ -21,9 +28,29 @@ export function createApp({ logger, readinessChecks }: AppDependencies): Hono {
       'request',
     );
   });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => problem(c, 413, { title: 'Payload Too Large', detail: `Request bodies are limited to ${maxBodyBytes} bytes.` }),
+    }),
+  );
   app.route('/', healthRoutes({ checks: readinessChecks }));
+  if (cases) app.route('/', caseRoutes(cases));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Collections orchestrator API', version: '0.1.0', description: 'Start, signal and query collection cases. Errors are application/problem+json (RFC 9457).' },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
   app.notFound((c) => problem(c, 404, { title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }));
   app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own refusals, such as a body that is not JSON: the client's mistake, said plainly.
+      return problem(c, error.status, { title: error.status === 400 ? 'Bad Request' : 'Request refused', detail: error.message });
+    }
     logger.error({ requestId: c.get('requestId'), err: error }, 'unhandled error');
     return problem(c, 500, { title: 'Internal Server Error', detail: `Request ${c.get('requestId')} failed; the server log has the cause.` });
   });

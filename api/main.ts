@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { loadConfig } from '../config/load.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
@@ -16,6 +16,7 @@ const temporal = Connection.lazy(temporalConnectionSettings(config));
 const app = createApp({
   logger,
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
+  cases: { prisma, temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE },
 });
 
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {

@@ -1,0 +1,123 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import type { PrismaClient } from '../../prisma/client.js';
+import { caseStateQuery, collectionWorkflowId, recordPaymentUpdate } from '../../workflows/definitions.js';
+import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
+import { problem } from '../problem.js';
+import { invoiceIdParam, recordPaymentSchema } from '../schemas/commands.js';
+import { createInvoiceSchema } from '../schemas/invoice.js';
+import { createCase } from '../services/create-case.js';
+import { temporalProblem } from '../temporal-problems.js';
+import { validationProblem } from '../validation.js';
+
+export interface CaseRouteDependencies {
+  readonly prisma: PrismaClient;
+  readonly temporal: Client;
+  readonly taskQueue: string;
+}
+
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() }).passthrough() } } });
+const caseViewSchema = z.object({}).passthrough().openapi('CaseView', { description: 'The live state of the case, from the workflow (see README: the caseState query).' });
+const security = [{ apiKey: [] }];
+
+const createInvoiceRoute = createRoute({
+  method: 'post',
+  path: '/v1/invoices',
+  tags: ['cases'],
+  summary: 'Create an invoice and start its collection case (idempotent)',
+  security,
+  request: { body: { content: { 'application/json': { schema: createInvoiceSchema } }, required: true } },
+  responses: {
+    201: { description: 'Created; the case runs', content: { 'application/json': { schema: z.object({ invoiceId: z.string(), workflowId: z.string(), created: z.boolean() }) } } },
+    200: { description: 'The same invoice was sent before: its existing case', content: { 'application/json': { schema: z.object({ invoiceId: z.string(), workflowId: z.string(), created: z.boolean() }) } } },
+    400: problemResponse('Invalid body'),
+    401: problemResponse('No or bad API key'),
+    403: problemResponse('Wrong role'),
+    409: problemResponse('The same external id with different content'),
+  },
+});
+
+const getCaseRoute = createRoute({
+  method: 'get',
+  path: '/v1/cases/{invoiceId}',
+  tags: ['cases'],
+  summary: 'Read a case: the invoice record, the live workflow state and the audit log',
+  security,
+  request: { params: invoiceIdParam },
+  responses: {
+    200: { description: 'The case', content: { 'application/json': { schema: z.object({ invoice: z.object({}).passthrough(), state: caseViewSchema.nullable(), events: z.array(z.object({}).passthrough()) }) } } },
+    404: problemResponse('No such invoice'),
+  },
+});
+
+const recordPaymentRoute = createRoute({
+  method: 'post',
+  path: '/v1/cases/{invoiceId}/payments',
+  tags: ['commands'],
+  summary: 'Record a payment; the case answers with its new state or refuses',
+  security,
+  request: { params: invoiceIdParam, body: { content: { 'application/json': { schema: recordPaymentSchema } }, required: true } },
+  responses: {
+    200: { description: 'Accepted; the new state', content: { 'application/json': { schema: caseViewSchema } } },
+    400: problemResponse('Invalid body'),
+    404: problemResponse('No such invoice'),
+    409: problemResponse('The case is no longer running'),
+    422: problemResponse('Refused by the case, naming the field (wrong currency, closed case...)'),
+  },
+});
+
+const toJson = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>;
+
+/** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
+export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencies): OpenAPIHono<AuthEnv> {
+  const routes = new OpenAPIHono<AuthEnv>({
+    defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),
+  });
+  routes.use('/v1/*', authenticate(prisma));
+  routes.use('/v1/invoices', requireRole('system'));
+  routes.on('POST', '/v1/cases/:invoiceId/payments', requireRole('system'));
+
+  routes.openapi(createInvoiceRoute, async (c) => {
+    const outcome = await createCase({ prisma, temporal, taskQueue }, c.req.valid('json'), c.get('principal').name);
+    if (outcome.kind === 'conflict') {
+      return problem(c, 409, {
+        title: 'Conflicting invoice',
+        detail: `An invoice with this source and externalId exists with different ${outcome.fields.join(', ')}.`,
+        invoiceId: outcome.invoiceId,
+        errors: outcome.fields.map((field) => ({ field, rule: 'conflict', message: 'differs from the invoice already received' })),
+      }) as never;
+    }
+    return c.json({ invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created' }, outcome.kind === 'created' ? 201 : 200);
+  });
+
+  routes.openapi(getCaseRoute, async (c) => {
+    const { invoiceId } = c.req.valid('param');
+    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, include: { customer: true, payments: true, feeEntries: true, events: { orderBy: { occurredAt: 'asc' } } } });
+    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
+    const { events, ...record } = invoice;
+    const state = await temporal.workflow
+      .getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id))
+      .query(caseStateQuery)
+      .catch(() => null); // a case that ended long ago may be gone from Temporal; the record remains
+    return c.json({ invoice: toJson(record), state: state as Record<string, unknown> | null, events: events.map(toJson) }, 200);
+  });
+
+  routes.openapi(recordPaymentRoute, async (c) => {
+    const { invoiceId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, select: { workflowId: true, id: true } });
+    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
+    try {
+      const view = await temporal.workflow.getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id)).executeUpdate(recordPaymentUpdate, {
+        args: [{ ...body, receivedAt: body.receivedAt ?? new Date().toISOString(), actor: c.get('principal').name }],
+      });
+      return c.json(view as unknown as Record<string, unknown>, 200);
+    } catch (error) {
+      const answer = temporalProblem(c, error, invoiceId);
+      if (answer) return answer as never;
+      throw error;
+    }
+  });
+
+  return routes;
+}

@@ -1,0 +1,52 @@
+import { z } from '@hono/zod-openapi';
+import { DateTime } from 'luxon';
+import { isKnownCurrency } from '../../domain/money.js';
+
+export const minorUnits = z
+  .number({ message: 'must be a number of minor units (cents), like 125000 for 1,250.00' })
+  .int('must be a whole number of minor units (cents), not a fraction')
+  .positive('must be positive')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large')
+  .openapi({ example: 125000, description: 'Integer minor units of the currency (cents, pence, yen).' });
+
+export const currencyCode = z
+  .string()
+  .refine(isKnownCurrency, 'must be an ISO 4217 currency code in capitals, like EUR')
+  .openapi({ example: 'EUR' });
+
+export const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
+  .refine((text) => DateTime.fromISO(text, { zone: 'UTC' }).isValid, 'must be a real calendar date')
+  .openapi({ example: '2026-10-31' });
+
+export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with a time zone, like 2026-11-20T09:30:00Z' }).openapi({ example: '2026-11-20T09:30:00Z' });
+
+export const timezone = z
+  .string()
+  .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA timezone, like Europe/Berlin')
+  .openapi({ example: 'Europe/Berlin' });
+
+export const locale = z
+  .string()
+  .refine((tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a BCP 47 language tag, like de-DE')
+  .openapi({ example: 'de-DE' });
+
+/** Free text that reaches people and the database: bounded, no control characters. */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex
+    .refine((value) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value), 'must not contain control characters');
+
+export const identifier = (max: number) =>
+  z.string().regex(/^[A-Za-z0-9._:\-/]+$/, 'may contain only letters, digits and . _ : - /').min(1).max(max, `must be at most ${max} characters`);

@@ -1,0 +1,60 @@
+import type { CollectionPolicy } from '../../domain/policy.js';
+import type { CollectionWorkflowInput } from '../../workflows/definitions.js';
+
+interface InvoiceRow {
+  id: string;
+  number: string;
+  amountMinor: bigint;
+  balanceMinor: bigint;
+  currency: string;
+  dueDate: Date;
+  paymentLink: string | null;
+}
+interface CustomerRow {
+  id: string;
+  name: string;
+  billingEmail: string | null;
+  phone: string | null;
+  addressLine1: string | null;
+  addressLine2: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+  timezone: string;
+  locale: string;
+}
+
+/** The workflow's start snapshot, from the database rows. */
+export function caseInputFromRows(invoice: InvoiceRow, customer: CustomerRow, policy: CollectionPolicy): CollectionWorkflowInput {
+  const address =
+    customer.addressLine1 && customer.city && customer.postalCode && customer.country
+      ? {
+          line1: customer.addressLine1,
+          ...(customer.addressLine2 ? { line2: customer.addressLine2 } : {}),
+          city: customer.city,
+          ...(customer.region ? { region: customer.region } : {}),
+          postalCode: customer.postalCode,
+          country: customer.country,
+        }
+      : undefined;
+  return {
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    customer: {
+      customerId: customer.id,
+      name: customer.name,
+      ...(customer.billingEmail ? { email: customer.billingEmail } : {}),
+      ...(customer.phone ? { phone: customer.phone } : {}),
+      ...(address ? { postalAddress: address } : {}),
+      timezone: customer.timezone,
+      locale: customer.locale,
+    },
+    amountMinor: Number(invoice.amountMinor),
+    balanceMinor: Number(invoice.balanceMinor),
+    currency: invoice.currency,
+    dueDate: invoice.dueDate.toISOString().slice(0, 10),
+    ...(invoice.paymentLink ? { paymentLink: invoice.paymentLink } : {}),
+    policy,
+  };
+}

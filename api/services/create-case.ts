@@ -1,0 +1,115 @@
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { defaultPolicy } from '../../domain/default-policy.js';
+import { choosePolicy } from '../../domain/policy-selection.js';
+import type { PrismaClient } from '../../prisma/client.js';
+import type { collectionWorkflow } from '../../workflows/collection-workflow.js';
+import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
+import type { CreateInvoice } from '../schemas/invoice.js';
+import { caseInputFromRows } from './case-input.js';
+import { policyFromRow } from './policy-from-row.js';
+
+export type CreateCaseOutcome =
+  | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string }
+  | { readonly kind: 'conflict'; readonly invoiceId: string; readonly fields: string[] };
+
+interface Dependencies {
+  readonly prisma: PrismaClient;
+  readonly temporal: Client;
+  readonly taskQueue: string;
+}
+
+/** What identifies the invoice's content: the same external id with any of these different is a conflict. */
+function differingFields(existing: { number: string; issueDate: Date; dueDate: Date; amountMinor: bigint; currency: string; paymentLink: string | null; customer: { externalId: string } }, body: CreateInvoice): string[] {
+  const fields: string[] = [];
+  if (existing.number !== body.number) fields.push('number');
+  if (existing.customer.externalId !== body.customer.externalId) fields.push('customer.externalId');
+  if (existing.issueDate.toISOString().slice(0, 10) !== body.issueDate) fields.push('issueDate');
+  if (existing.dueDate.toISOString().slice(0, 10) !== body.dueDate) fields.push('dueDate');
+  if (existing.amountMinor !== BigInt(body.amountMinor)) fields.push('amountMinor');
+  if (existing.currency !== body.currency) fields.push('currency');
+  if ((existing.paymentLink ?? undefined) !== body.paymentLink) fields.push('paymentLink');
+  return fields;
+}
+
+/**
+ * Creates the invoice (upserting its customer) and starts its collection workflow. The same
+ * invoice sent again returns the existing case; the same external id with other content is a
+ * conflict naming the fields. Safe to call concurrently and to retry after a crash: the database
+ * row and the workflow id are both unique, and a start that finds the workflow running is fine.
+ */
+export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string): Promise<CreateCaseOutcome> {
+  const c = body.customer;
+  const customerData = {
+    name: c.name,
+    billingEmail: c.email ?? null,
+    phone: c.phone ?? null,
+    addressLine1: c.postalAddress?.line1 ?? null,
+    addressLine2: c.postalAddress?.line2 ?? null,
+    city: c.postalAddress?.city ?? null,
+    region: c.postalAddress?.region ?? null,
+    postalCode: c.postalAddress?.postalCode ?? null,
+    country: c.postalAddress?.country ?? null,
+    timezone: c.timezone,
+    locale: c.locale,
+    tier: c.tier ?? null,
+  };
+  // Insert-or-ignore, then update: unlike Prisma's upsert this cannot fail when two requests
+  // bring the same new customer at the same moment (ON CONFLICT DO NOTHING underneath).
+  const customerKey = { source_externalId: { source: body.source, externalId: c.externalId } };
+  await prisma.customer.createMany({ data: [{ source: body.source, externalId: c.externalId, ...customerData }], skipDuplicates: true });
+  const customer = await prisma.customer.update({ where: customerKey, data: customerData, include: { policy: true } });
+
+  const key = { source_externalId: { source: body.source, externalId: body.externalId } };
+  let invoice = await prisma.invoice.findUnique({ where: key, include: { customer: true, policy: true } });
+  let created = false;
+  if (!invoice) {
+    try {
+      const id = crypto.randomUUID();
+      invoice = await prisma.invoice.create({
+        data: {
+          id,
+          source: body.source,
+          externalId: body.externalId,
+          number: body.number,
+          customerId: customer.id,
+          issueDate: new Date(`${body.issueDate}T00:00:00Z`),
+          dueDate: new Date(`${body.dueDate}T00:00:00Z`),
+          amountMinor: BigInt(body.amountMinor),
+          balanceMinor: BigInt(body.amountMinor),
+          currency: body.currency,
+          paymentLink: body.paymentLink ?? null,
+          workflowId: collectionWorkflowId(id),
+        },
+        include: { customer: true, policy: true },
+      });
+      created = true;
+    } catch (error) {
+      // Another request created it between our read and our insert: treat it like a repeat.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+      invoice = await prisma.invoice.findUniqueOrThrow({ where: key, include: { customer: true, policy: true } });
+    }
+  }
+  if (!created) {
+    const fields = differingFields(invoice, body);
+    if (fields.length > 0) return { kind: 'conflict', invoiceId: invoice.id, fields };
+  }
+
+  const policy = choosePolicy({
+    invoice: invoice.policy ? policyFromRow(invoice.policy) : null,
+    customer: customer.policy ? policyFromRow(customer.policy) : null,
+    fallback: defaultPolicy,
+  });
+  const workflowId = invoice.workflowId ?? collectionWorkflowId(invoice.id);
+  try {
+    await temporal.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+      workflowId,
+      taskQueue,
+      args: [caseInputFromRows(invoice, invoice.customer, policy)],
+      staticSummary: `Collect invoice ${invoice.number} from ${invoice.customer.name}`,
+      staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return { kind: created ? 'created' : 'existing', invoiceId: invoice.id, workflowId };
+}

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
+import { createApiHarness, invoiceBody } from './support/api.js';
+import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+
+/** The HTTP API end to end: HTTP in, workflow state changed, rows written (real worker, server, database). */
+let harness: WorkerHarness;
+let api: Awaited<ReturnType<typeof createApiHarness>>;
+let stopWorker: () => Promise<void>;
+beforeAll(async () => {
+  harness = await createWorkerHarness();
+  stopWorker = await harness.startWorker();
+  api = await createApiHarness(harness);
+});
+afterAll(async () => {
+  await stopWorker?.();
+  await harness?.close();
+});
+
+describe('POST /v1/invoices', () => {
+  it('creates the invoice and its customer, starts the case, and answers the same invoice again with the same case', async () => {
+    const body = invoiceBody();
+    const created = await api.call('POST', '/v1/invoices', { key: api.keys.system, body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ created: true, workflowId: `collection-${created.body.invoiceId}` });
+    const again = await api.call('POST', '/v1/invoices', { key: api.keys.system, body });
+    expect(again).toMatchObject({ status: 200, body: { invoiceId: created.body.invoiceId, created: false } });
+
+    const invoiceId = created.body.invoiceId as string;
+    const read = await eventually(() => api.call('GET', `/v1/cases/${invoiceId}`, { key: api.keys.collector }), (r) => (r.body.events as unknown[]).length > 0);
+    expect(read.status).toBe(200);
+    expect(read.body.invoice).toMatchObject({ number: body.number, amountMinor: 125_000, currency: 'GBP', status: 'open', customer: { name: 'Acme Wholesale Ltd', timezone: 'Europe/London' } });
+    expect(read.body.state).toMatchObject({ stage: 'upcoming', balanceMinor: 125_000, policy: { name: 'standard-b2b' } });
+    expect((read.body.events as { kind: string }[]).map((e) => e.kind)).toContain('case_opened');
+    const described = await harness.client.workflow.getHandle(created.body.workflowId as string).describe();
+    expect(await described.staticSummary()).toBe(`Collect invoice ${body.number} from Acme Wholesale Ltd`);
+  });
+
+  it('refuses the same external id with other content, naming the fields that differ', async () => {
+    const body = invoiceBody();
+    await api.call('POST', '/v1/invoices', { key: api.keys.system, body });
+    const conflict = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: { ...body, amountMinor: 99_000, dueDate: '2027-01-31' } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.contentType).toBe('application/problem+json');
+    expect(conflict.body.errors?.map((e) => e.field)).toEqual(['dueDate', 'amountMinor']);
+  });
+
+  it('starts one case when the same invoice arrives many times at once', async () => {
+    const body = invoiceBody();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => api.call('POST', '/v1/invoices', { key: api.keys.system, body })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(9);
+    expect(new Set(answers.map((a) => a.body.invoiceId)).size).toBe(1);
+    expect(await harness.prisma.invoice.count({ where: { externalId: body.externalId } })).toBe(1);
+  });
+});
+
+describe('POST /v1/cases/{id}/payments', () => {
+  it('lowers the balance through the workflow and writes the payment row', async () => {
+    const { body } = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() });
+    const invoiceId = body.invoiceId as string;
+    const paid = await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: { paymentId: `pi_${invoiceId.slice(0, 8)}`, amountMinor: 25_000, currency: 'GBP', method: 'card' } });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ balanceMinor: 100_000, paidMinor: 25_000 });
+    const row = await eventually(() => harness.prisma.payment.findFirst({ where: { invoiceId } }), (p) => p !== null);
+    expect(row).toMatchObject({ amountMinor: 25_000n, currency: 'GBP', actor: expect.stringMatching(/^system-/) });
+  });
+
+  it('answers 422 naming the field when the case refuses, and changes nothing', async () => {
+    const { body } = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() });
+    const invoiceId = body.invoiceId as string;
+    const refused = await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: { paymentId: 'pi_eur', amountMinor: 1_000, currency: 'EUR', method: 'card' } });
+    expect(refused.status).toBe(422);
+    expect(refused.contentType).toBe('application/problem+json');
+    expect(refused.body.errors).toEqual([{ field: 'currency', rule: 'refused', message: 'the invoice is in GBP, the payment in EUR' }]);
+    expect(await harness.prisma.payment.count({ where: { invoiceId } })).toBe(0);
+  });
+
+  it('lowers the balance once when the same payment is posted 20 times at once', async () => {
+    const { body } = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() });
+    const invoiceId = body.invoiceId as string;
+    const payment = { paymentId: `pi_dup_${invoiceId.slice(0, 8)}`, amountMinor: 10_000, currency: 'GBP', method: 'card' };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: payment })));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const read = await api.call('GET', `/v1/cases/${invoiceId}`, { key: api.keys.admin });
+    expect(read.body.state).toMatchObject({ balanceMinor: 115_000, paymentIds: [payment.paymentId] });
+    expect(await eventually(() => harness.prisma.payment.count({ where: { invoiceId } }), (n) => n === 1)).toBe(1);
+  });
+
+  it('answers 404 for an unknown case', async () => {
+    const missing = await api.call('POST', '/v1/cases/00000000-0000-4000-8000-000000000000/payments', { key: api.keys.system, body: { paymentId: 'x', amountMinor: 1, currency: 'GBP', method: 'card' } });
+    expect(missing).toMatchObject({ status: 404, contentType: 'application/problem+json' });
+  });
+});
+
+describe('auth', () => {
+  it.each([
+    ['POST', '/v1/invoices'],
+    ['GET', '/v1/cases/00000000-0000-4000-8000-000000000000'],
+    ['POST', '/v1/cases/00000000-0000-4000-8000-000000000000/payments'],
+  ])('%s %s needs a valid key (401 problem+json)', async (method, path) => {
+    const none = await api.call(method, path, { body: method === 'POST' ? {} : undefined });
+    expect(none).toMatchObject({ status: 401, contentType: 'application/problem+json' });
+    const forged = await api.call(method, path, { key: 'co_forged', body: method === 'POST' ? {} : undefined });
+    expect(forged.status).toBe(401);
+  });
+
+  it('refuses a collector creating invoices or recording payments (403), and lets admin do both', async () => {
+    expect((await api.call('POST', '/v1/invoices', { key: api.keys.collector, body: invoiceBody() })).status).toBe(403);
+    expect((await api.call('POST', '/v1/cases/00000000-0000-4000-8000-000000000000/payments', { key: api.keys.collector, body: {} })).status).toBe(403);
+    expect((await api.call('POST', '/v1/invoices', { key: api.keys.admin, body: invoiceBody() })).status).toBe(201);
+  });
+
+  it('refuses a revoked key', async () => {
+    const row = await harness.prisma.apiKey.findFirstOrThrow({ where: { role: 'collector', revokedAt: null }, orderBy: { createdAt: 'desc' } });
+    await harness.prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    expect((await api.call('GET', '/v1/cases/00000000-0000-4000-8000-000000000000', { key: api.keys.collector })).status).toBe(401);
+    await harness.prisma.apiKey.update({ where: { id: row.id }, data: { revokedAt: null } });
+  });
+});
+
+describe('bad input', () => {
+  const cases: [string, (body: ReturnType<typeof invoiceBody>) => unknown, string][] = [
+    ['fractional money', (b) => ({ ...b, amountMinor: 12.5 }), 'amountMinor'],
+    ['negative money', (b) => ({ ...b, amountMinor: -100 }), 'amountMinor'],
+    ['money as a string', (b) => ({ ...b, amountMinor: '125000' }), 'amountMinor'],
+    ['unknown currency', (b) => ({ ...b, currency: 'XXQ' }), 'currency'],
+    ['lower-case currency', (b) => ({ ...b, currency: 'gbp' }), 'currency'],
+    ['impossible date', (b) => ({ ...b, dueDate: '2026-02-30' }), 'dueDate'],
+    ['due before issue', (b) => ({ ...b, dueDate: '2026-09-01' }), 'dueDate'],
+    ['missing customer', ({ customer: _c, ...b }) => b, 'customer'],
+    ['bad timezone', (b) => ({ ...b, customer: { ...b.customer, timezone: 'Mars/Olympus' } }), 'customer.timezone'],
+    ['bad email', (b) => ({ ...b, customer: { ...b.customer, email: 'not-an-email' } }), 'customer.email'],
+    ['bad phone', (b) => ({ ...b, customer: { ...b.customer, phone: '0800 CALL ME' } }), 'customer.phone'],
+    ['unknown field', (b) => ({ ...b, discount: 10 }), ''],
+    ['script in a name', (b) => ({ ...b, number: '<script>alert(1)</script>'.repeat(5) }), 'number'],
+    ['SQL in an external id', (b) => ({ ...b, externalId: "x'; DROP TABLE invoices; --" }), 'externalId'],
+    ['control characters', (b) => ({ ...b, customer: { ...b.customer, name: 'Acme\u0000Ltd' } }), 'customer.name'],
+  ];
+
+  it.each(cases)('answers 400 naming the field for %s, and writes nothing', async (_, mutate, field) => {
+    const body = invoiceBody();
+    const answer = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: mutate(body) });
+    expect(answer.status).toBe(400);
+    expect(answer.contentType).toBe('application/problem+json');
+    expect(answer.body.errors?.some((e) => e.field === field || (field === '' && e.rule === 'unrecognized_keys'))).toBe(true);
+    expect(await harness.prisma.invoice.count({ where: { externalId: body.externalId } })).toBe(0);
+  });
+
+  it('answers invalid JSON with 400, not 500', async () => {
+    const answer = await api.call('POST', '/v1/invoices', { key: api.keys.system, raw: '{"source": ' });
+    expect(answer).toMatchObject({ status: 400, contentType: 'application/problem+json' });
+  });
+
+  it('answers a huge body with 413', async () => {
+    const answer = await api.call('POST', '/v1/invoices', { key: api.keys.system, raw: JSON.stringify({ ...invoiceBody(), number: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(answer).toMatchObject({ status: 413, contentType: 'application/problem+json' });
+  });
+
+  it('answers a malformed case id with 400', async () => {
+    const answer = await api.call('GET', '/v1/cases/not-a-uuid', { key: api.keys.admin });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.[0]?.field).toBe('invoiceId');
+  });
+});
+
+describe('contract', () => {
+  it('serves an OpenAPI 3.1 document generated from the same schemas, and a docs page', async () => {
+    const doc = await api.app.request('/openapi.json');
+    const spec = (await doc.json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(spec.openapi).toBe('3.1.0');
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/invoices', '/v1/cases/{invoiceId}', '/v1/cases/{invoiceId}/payments']));
+    expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['CreateInvoice', 'Customer', 'RecordPayment']));
+    const docs = await api.app.request('/docs');
+    expect(await docs.text()).toContain('/openapi.json');
+  });
+});
