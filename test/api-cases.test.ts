@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
@@ -173,5 +174,57 @@ describe('contract', () => {
     expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['CreateInvoice', 'Customer', 'RecordPayment']));
     const docs = await api.app.request('/docs');
     expect(await docs.text()).toContain('/openapi.json');
+  });
+});
+
+describe('collector commands', () => {
+  const start = async () => (await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() })).body.invoiceId as string;
+  const post = (invoiceId: string, path: string, body: unknown, key = api.keys.collector) => api.call('POST', `/v1/cases/${invoiceId}/${path}`, { key, body });
+
+  it('opens and resolves a dispute with a credit, recording who did it', async () => {
+    const id = await start();
+    expect((await post(id, 'disputes', { reason: 'Two pallets damaged' })).body).toMatchObject({ stage: 'disputed', disputed: { reason: 'Two pallets damaged', openedBy: expect.stringMatching(/^collector-/) } });
+    const again = await post(id, 'disputes', { reason: 'again' });
+    expect(again).toMatchObject({ status: 422, body: { errors: [{ field: 'invoice', rule: 'refused' }] } });
+    expect((await post(id, 'disputes/resolve', { resolution: 'credit' })).body.errors?.[0]?.field).toBe('creditMinor'); // 400 from the schema
+    const resolved = await post(id, 'disputes/resolve', { resolution: 'credit', creditMinor: 25_000, note: 'credit note CN-7' });
+    expect(resolved).toMatchObject({ status: 200, body: { stage: 'upcoming', balanceMinor: 100_000, creditedMinor: 25_000, disputed: null } });
+    const events = await eventually(() => harness.prisma.collectionEvent.findMany({ where: { invoiceId: id, category: 'signal' } }), (rows) => rows.length === 2);
+    expect(events.map((e) => [e.kind, e.actor.split('-')[0]])).toEqual([
+      ['dispute_opened', 'collector'],
+      ['dispute_resolved', 'collector'],
+    ]);
+  });
+
+  it('agrees a payment plan, refusing one that does not sum to the balance', async () => {
+    const id = await start();
+    const short = await post(id, 'payment-plan', { installments: [{ dueDate: '2027-01-15', amountMinor: 50_000 }] });
+    expect(short).toMatchObject({ status: 422, body: { errors: [{ field: 'installments', message: 'the installments sum to 50000, the balance is 125000' }] } });
+    const plan = await post(id, 'payment-plan', { installments: [{ dueDate: '2027-01-15', amountMinor: 62_500 }, { dueDate: '2027-02-15', amountMinor: 62_500 }] });
+    expect(plan).toMatchObject({ status: 200, body: { stage: 'payment_plan', paymentPlan: { installments: [{ sequence: 1 }, { sequence: 2 }] } } });
+    const handle = harness.client.workflow.getHandle(`collection-${id}`);
+    const described = await eventually(() => handle.describe(), (d) => d.typedSearchAttributes.get(searchAttributes.inPaymentPlan) === true);
+    expect(described.typedSearchAttributes.get(searchAttributes.stage)).toBe('payment_plan');
+  });
+
+  it('pauses until a time and resumes by hand', async () => {
+    const id = await start();
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await post(id, 'pause', { reason: 'customer on holiday', until })).body).toMatchObject({ stage: 'paused', paused: { until } });
+    expect((await post(id, 'resume', {})).body).toMatchObject({ stage: 'upcoming', paused: null });
+    expect((await post(id, 'resume', {})).status).toBe(422);
+  });
+
+  it('records a promise to pay from a call', async () => {
+    const id = await start();
+    const promise = await post(id, 'call-outcomes', { outcome: 'promise_to_pay', promiseDate: '2027-01-10', promisedAmountMinor: 125_000, note: 'CFO promised' });
+    expect(promise).toMatchObject({ status: 200, body: { stage: 'promise_to_pay', promiseToPay: { date: '2027-01-10', amountMinor: 125_000 } } });
+    expect((await post(id, 'call-outcomes', { outcome: 'promise_to_pay' })).status).toBe(400);
+  });
+
+  it('keeps collector commands from system keys (403) but lets admin send them', async () => {
+    const id = await start();
+    expect((await post(id, 'pause', { reason: 'x' }, api.keys.system)).status).toBe(403);
+    expect((await post(id, 'pause', { reason: 'x' }, api.keys.admin)).status).toBe(200);
   });
 });

@@ -1,13 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../prisma/client.js';
-import { caseStateQuery, collectionWorkflowId, recordPaymentUpdate } from '../../workflows/definitions.js';
+import { caseStateQuery, collectionWorkflowId } from '../../workflows/definitions.js';
 import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
 import { problem } from '../problem.js';
-import { invoiceIdParam, recordPaymentSchema } from '../schemas/commands.js';
+import { invoiceIdParam } from '../schemas/commands.js';
 import { createInvoiceSchema } from '../schemas/invoice.js';
 import { createCase } from '../services/create-case.js';
-import { temporalProblem } from '../temporal-problems.js';
+import { commands, registerCommand } from './commands.js';
+import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
 import { validationProblem } from '../validation.js';
 
 export interface CaseRouteDependencies {
@@ -15,10 +16,6 @@ export interface CaseRouteDependencies {
   readonly temporal: Client;
   readonly taskQueue: string;
 }
-
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() }).passthrough() } } });
-const caseViewSchema = z.object({}).passthrough().openapi('CaseView', { description: 'The live state of the case, from the workflow (see README: the caseState query).' });
-const security = [{ apiKey: [] }];
 
 const createInvoiceRoute = createRoute({
   method: 'post',
@@ -50,22 +47,6 @@ const getCaseRoute = createRoute({
   },
 });
 
-const recordPaymentRoute = createRoute({
-  method: 'post',
-  path: '/v1/cases/{invoiceId}/payments',
-  tags: ['commands'],
-  summary: 'Record a payment; the case answers with its new state or refuses',
-  security,
-  request: { params: invoiceIdParam, body: { content: { 'application/json': { schema: recordPaymentSchema } }, required: true } },
-  responses: {
-    200: { description: 'Accepted; the new state', content: { 'application/json': { schema: caseViewSchema } } },
-    400: problemResponse('Invalid body'),
-    404: problemResponse('No such invoice'),
-    409: problemResponse('The case is no longer running'),
-    422: problemResponse('Refused by the case, naming the field (wrong currency, closed case...)'),
-  },
-});
-
 const toJson = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>;
 
 /** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
@@ -75,7 +56,6 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
   });
   routes.use('/v1/*', authenticate(prisma));
   routes.use('/v1/invoices', requireRole('system'));
-  routes.on('POST', '/v1/cases/:invoiceId/payments', requireRole('system'));
 
   routes.openapi(createInvoiceRoute, async (c) => {
     const outcome = await createCase({ prisma, temporal, taskQueue }, c.req.valid('json'), c.get('principal').name);
@@ -102,22 +82,7 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
     return c.json({ invoice: toJson(record), state: state as Record<string, unknown> | null, events: events.map(toJson) }, 200);
   });
 
-  routes.openapi(recordPaymentRoute, async (c) => {
-    const { invoiceId } = c.req.valid('param');
-    const body = c.req.valid('json');
-    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, select: { workflowId: true, id: true } });
-    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
-    try {
-      const view = await temporal.workflow.getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id)).executeUpdate(recordPaymentUpdate, {
-        args: [{ ...body, receivedAt: body.receivedAt ?? new Date().toISOString(), actor: c.get('principal').name }],
-      });
-      return c.json(view as unknown as Record<string, unknown>, 200);
-    } catch (error) {
-      const answer = temporalProblem(c, error, invoiceId);
-      if (answer) return answer as never;
-      throw error;
-    }
-  });
+  for (const command of commands) registerCommand(routes, command, { prisma, temporal });
 
   return routes;
 }

@@ -1,0 +1,86 @@
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { PrismaClient } from '../../prisma/client.js';
+import {
+  agreePaymentPlanUpdate,
+  callOutcomeUpdate,
+  type CaseView,
+  collectionWorkflowId,
+  openDisputeUpdate,
+  pauseUpdate,
+  recordPaymentUpdate,
+  resolveDisputeUpdate,
+  resumeUpdate,
+} from '../../workflows/definitions.js';
+import type { Role } from '../auth/api-keys.js';
+import { type AuthEnv, requireRole } from '../middleware/authenticate.js';
+import { problem } from '../problem.js';
+import { agreePaymentPlanSchema, callOutcomeSchema, invoiceIdParam, openDisputeSchema, pauseSchema, recordPaymentSchema, resolveDisputeSchema, resumeSchema } from '../schemas/commands.js';
+import { temporalProblem } from '../temporal-problems.js';
+import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
+
+/** One HTTP command: a body schema, the workflow update it becomes, and who may send it. */
+interface Command<S extends z.ZodType> {
+  readonly path: string;
+  readonly summary: string;
+  readonly schema: S;
+  readonly roles: Role[];
+  readonly update: UpdateDefinition<CaseView, [never]>;
+  /** Fills in what the server knows (the time, for example) before the update is sent. */
+  readonly prepare?: (body: z.infer<S>) => Record<string, unknown>;
+}
+
+const command = <S extends z.ZodType>(c: Command<S>) => c;
+
+export const commands = [
+  command({ path: 'payments', summary: 'Record a payment (a payment id seen before changes nothing)', schema: recordPaymentSchema, roles: ['system'], update: recordPaymentUpdate as never, prepare: (b) => ({ ...b, receivedAt: b.receivedAt ?? new Date().toISOString() }) }),
+  command({ path: 'disputes', summary: 'Open a dispute: escalation stops', schema: openDisputeSchema, roles: ['collector'], update: openDisputeUpdate as never }),
+  command({ path: 'disputes/resolve', summary: 'Resolve the dispute: resume, credit or cancel', schema: resolveDisputeSchema, roles: ['collector'], update: resolveDisputeUpdate as never }),
+  command({ path: 'payment-plan', summary: 'Agree a payment plan (installments summing to the balance)', schema: agreePaymentPlanSchema, roles: ['collector'], update: agreePaymentPlanUpdate as never }),
+  command({ path: 'pause', summary: 'Pause the case, optionally until a time', schema: pauseSchema, roles: ['collector'], update: pauseUpdate as never }),
+  command({ path: 'resume', summary: 'Resume a paused case', schema: resumeSchema, roles: ['collector'], update: resumeUpdate as never }),
+  command({ path: 'call-outcomes', summary: 'Record a call outcome (a promise to pay holds escalation until its date)', schema: callOutcomeSchema, roles: ['collector'], update: callOutcomeUpdate as never }),
+];
+
+/** POST /v1/cases/{invoiceId}/<path>: validated body → the workflow's update → its new state, or the refusal as 422. */
+export function registerCommand(
+  routes: OpenAPIHono<AuthEnv>,
+  cmd: (typeof commands)[number],
+  { prisma, temporal }: { prisma: PrismaClient; temporal: Client },
+): void {
+  const route = createRoute({
+    method: 'post',
+    path: `/v1/cases/{invoiceId}/${cmd.path}`,
+    tags: ['commands'],
+    summary: cmd.summary,
+    description: `Roles: ${[...cmd.roles, 'admin'].join(', ')}.`,
+    security,
+    request: { params: invoiceIdParam, body: { content: { 'application/json': { schema: cmd.schema } }, required: true } },
+    responses: {
+      200: { description: 'Accepted; the new state of the case', content: { 'application/json': { schema: caseViewSchema } } },
+      400: problemResponse('Invalid body'),
+      401: problemResponse('No or bad API key'),
+      403: problemResponse('Wrong role'),
+      404: problemResponse('No such invoice'),
+      409: problemResponse('The case is no longer running'),
+      422: problemResponse('Refused by the case, naming the field'),
+    },
+  });
+  routes.on('POST', `/v1/cases/:invoiceId/${cmd.path}`, requireRole(...cmd.roles));
+  routes.openapi(route, async (c) => {
+    const { invoiceId } = c.req.valid('param');
+    const body = c.req.valid('json') as Record<string, unknown>;
+    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, select: { id: true, workflowId: true } });
+    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
+    const payload = { ...(cmd.prepare ? cmd.prepare(body as never) : body), actor: c.get('principal').name };
+    try {
+      const view = await temporal.workflow.getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id)).executeUpdate(cmd.update, { args: [payload as never] });
+      return c.json(view as unknown as Record<string, unknown>, 200);
+    } catch (error) {
+      const answer = temporalProblem(c, error, invoiceId);
+      if (answer) return answer as never;
+      throw error;
+    }
+  });
+}
