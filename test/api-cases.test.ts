@@ -228,3 +228,37 @@ describe('collector commands', () => {
     expect((await post(id, 'pause', { reason: 'x' }, api.keys.admin)).status).toBe(200);
   });
 });
+
+describe('Idempotency-Key', () => {
+  it('returns the stored answer for the same key and body, runs nothing twice, and refuses the key with another body', async () => {
+    const body = invoiceBody();
+    const headers = { 'idempotency-key': `create-${body.externalId}` };
+    const first = await api.call('POST', '/v1/invoices', { key: api.keys.system, body, headers });
+    const second = await api.call('POST', '/v1/invoices', { key: api.keys.system, body, headers });
+    expect(first.status).toBe(201);
+    expect(second).toMatchObject({ status: 201, body: first.body }); // the stored 201, not a fresh 200
+    const invoiceId = first.body.invoiceId as string;
+
+    const payment = { paymentId: `pi_idem_${invoiceId.slice(0, 8)}`, amountMinor: 5_000, currency: 'GBP', method: 'card' };
+    const payHeaders = { 'idempotency-key': `pay-${invoiceId}` };
+    const paid = await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: payment, headers: payHeaders });
+    const replayed = await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: payment, headers: payHeaders });
+    expect(replayed).toEqual(paid);
+
+    const reused = await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: { ...payment, amountMinor: 6_000 }, headers: payHeaders });
+    expect(reused).toMatchObject({ status: 422, contentType: 'application/problem+json', body: { errors: [{ field: 'Idempotency-Key', rule: 'reused' }] } });
+    expect(await harness.prisma.idempotencyRecord.count({ where: { key: { in: [headers['idempotency-key'], payHeaders['idempotency-key']] } } })).toBe(2);
+  });
+
+  it('refuses a malformed key', async () => {
+    const answer = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody(), headers: { 'idempotency-key': 'x'.repeat(300) } });
+    expect(answer).toMatchObject({ status: 400, body: { errors: [{ field: 'Idempotency-Key' }] } });
+  });
+
+  it('keeps keys apart per API key', async () => {
+    const body = invoiceBody();
+    const headers = { 'idempotency-key': `shared-${body.externalId}` };
+    expect((await api.call('POST', '/v1/invoices', { key: api.keys.system, body, headers })).status).toBe(201);
+    expect((await api.call('POST', '/v1/invoices', { key: api.keys.admin, body: { ...body, amountMinor: 1 }, headers })).status).toBe(409); // ran (conflict), not "key reused"
+  });
+});

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../prisma/client.js';
 import { caseStateQuery, collectionWorkflowId } from '../../workflows/definitions.js';
 import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
+import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import { invoiceIdParam } from '../schemas/commands.js';
 import { createInvoiceSchema } from '../schemas/invoice.js';
@@ -55,6 +56,7 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),
   });
   routes.use('/v1/*', authenticate(prisma));
+  routes.use('/v1/*', idempotency(prisma));
   routes.use('/v1/invoices', requireRole('system'));
 
   routes.openapi(createInvoiceRoute, async (c) => {

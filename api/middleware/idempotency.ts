@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import type { PrismaClient } from '../../prisma/client.js';
+import { problem } from '../problem.js';
+import type { AuthEnv } from './authenticate.js';
+
+const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+const KEEP_FOR_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `Idempotency-Key` on POST: the first request with a key runs and its answer is stored; the same
+ * key with the same body gets the stored answer again (`Idempotent-Replayed: true`); the same key
+ * with another body is a 422; a request still running under the key is a 409. Keys are scoped
+ * to the API key that sent them and kept for 24 hours. Server errors are not stored, so a retry
+ * after a 5xx runs again.
+ */
+export function idempotency(prisma: PrismaClient) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const key = c.req.header('idempotency-key');
+    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (!KEY_PATTERN.test(key)) {
+      return problem(c, 400, { title: 'Invalid Idempotency-Key', detail: 'Idempotency-Key must be 1 to 255 visible ASCII characters.', errors: [{ field: 'Idempotency-Key', rule: 'format', message: 'must be 1 to 255 visible ASCII characters' }] });
+    }
+    const scope = c.get('principal').name;
+    const requestHash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`).update(await c.req.text()).digest('hex');
+    const where = { scope_key: { scope, key } };
+    const now = new Date();
+
+    await prisma.idempotencyRecord.deleteMany({ where: { scope, key, expiresAt: { lt: now } } });
+    const { count } = await prisma.idempotencyRecord.createMany({ data: [{ scope, key, requestHash, expiresAt: new Date(now.getTime() + KEEP_FOR_MS) }], skipDuplicates: true });
+    if (count === 0) {
+      const earlier = await prisma.idempotencyRecord.findUnique({ where });
+      if (earlier && earlier.requestHash !== requestHash) {
+        return problem(c, 422, { title: 'Idempotency-Key reused', detail: 'This Idempotency-Key was used with a different request; use a new key for a new request.', errors: [{ field: 'Idempotency-Key', rule: 'reused', message: 'was used with a different body' }] });
+      }
+      if (earlier?.responseStatus == null) {
+        return problem(c, 409, { title: 'Request in progress', detail: 'A request with this Idempotency-Key is still running; retry shortly.' });
+      }
+      c.header('idempotent-replayed', 'true');
+      return c.body(JSON.stringify(earlier.responseBody), earlier.responseStatus as 200, {
+        'content-type': earlier.responseStatus >= 400 ? 'application/problem+json' : 'application/json',
+      });
+    }
+
+    await next();
+    if (c.res.status >= 500) {
+      await prisma.idempotencyRecord.delete({ where });
+      return;
+    }
+    const body = (await c.res.clone().json().catch(() => null)) as object | null;
+    await prisma.idempotencyRecord.update({ where, data: { responseStatus: c.res.status, responseBody: body ?? {} } });
+  });
+}
