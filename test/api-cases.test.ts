@@ -262,3 +262,46 @@ describe('Idempotency-Key', () => {
     expect((await api.call('POST', '/v1/invoices', { key: api.keys.admin, body: { ...body, amountMinor: 1 }, headers })).status).toBe(409); // ran (conflict), not "key reused"
   });
 });
+
+describe('GET /v1/cases', () => {
+  it('filters by customer, stage, holds and amount, and pages with a token', async () => {
+    const customer = { ...invoiceBody().customer, externalId: `CUST-list-${Date.now()}` };
+    const ids: string[] = [];
+    for (const amountMinor of [10_000, 20_000, 30_000]) {
+      const { body } = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody({ customer, amountMinor }) });
+      ids.push(body.invoiceId as string);
+    }
+    await api.call('POST', `/v1/cases/${ids[2]}/disputes`, { key: api.keys.collector, body: { reason: 'wrong goods' } });
+    const customerId = (await harness.prisma.customer.findFirstOrThrow({ where: { externalId: customer.externalId } })).id;
+
+    const list = (query: string) => api.call('GET', `/v1/cases?customerId=${customerId}&${query}`, { key: api.keys.collector });
+    const all = await eventually(() => list('pageSize=10'), (r) => (r.body.cases as unknown[]).length === 3 && (r.body.cases as { disputed: boolean }[]).some((x) => x.disputed));
+    expect((all.body.cases as { amountDueMinor: number }[]).map((x) => x.amountDueMinor).sort()).toEqual([10_000, 20_000, 30_000]);
+
+    const disputed = await list('disputed=true');
+    expect((disputed.body.cases as { invoiceId: string; stage: string }[]).map((x) => [x.invoiceId, x.stage])).toEqual([[ids[2], 'disputed']]);
+    const mid = await list('amountMinMinor=15000&amountMaxMinor=25000');
+    expect((mid.body.cases as { invoiceId: string }[]).map((x) => x.invoiceId)).toEqual([ids[1]]);
+    const upcoming = await list('stage=upcoming&dueFrom=2026-12-01&dueTo=2026-12-31');
+    expect((upcoming.body.cases as unknown[]).length).toBe(2);
+
+    const first = await list('pageSize=2');
+    expect((first.body.cases as unknown[]).length).toBe(2);
+    expect(first.body.nextPageToken).toEqual(expect.any(String));
+    const second = await list(`pageSize=2&pageToken=${first.body.nextPageToken as string}`);
+    expect((second.body.cases as unknown[]).length).toBe(1);
+  });
+
+  it.each([
+    ['stage=lost', 'stage'],
+    ['amountMinMinor=-5', 'amountMinMinor'],
+    ['pageSize=1000', 'pageSize'],
+    ["customerId=x' OR 1=1", 'customerId'],
+    ['dueFrom=yesterday', 'dueFrom'],
+    ['disputed=maybe', 'disputed'],
+  ])('refuses the filter %s naming %s', async (query, field) => {
+    const answer = await api.call('GET', `/v1/cases?${query}`, { key: api.keys.collector });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.[0]?.field).toBe(field);
+  });
+});

@@ -8,6 +8,8 @@ import { problem } from '../problem.js';
 import { invoiceIdParam } from '../schemas/commands.js';
 import { createInvoiceSchema } from '../schemas/invoice.js';
 import { createCase } from '../services/create-case.js';
+import { listCases } from '../services/list-cases.js';
+import { listCasesQuery } from '../schemas/list.js';
 import { commands, registerCommand } from './commands.js';
 import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
 import { validationProblem } from '../validation.js';
@@ -48,6 +50,19 @@ const getCaseRoute = createRoute({
   },
 });
 
+const listCasesRoute = createRoute({
+  method: 'get',
+  path: '/v1/cases',
+  tags: ['cases'],
+  summary: 'List and filter cases (from Temporal visibility), paginated',
+  security,
+  request: { query: listCasesQuery },
+  responses: {
+    200: { description: 'One page of cases', content: { 'application/json': { schema: z.object({ cases: z.array(z.object({}).passthrough()), nextPageToken: z.string().nullable() }) } } },
+    400: problemResponse('Invalid filter'),
+  },
+});
+
 const toJson = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>;
 
 /** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
@@ -71,6 +86,8 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
     }
     return c.json({ invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created' }, outcome.kind === 'created' ? 201 : 200);
   });
+
+  routes.openapi(listCasesRoute, async (c) => c.json(await listCases(temporal, temporal.options.namespace, c.req.valid('query')), 200));
 
   routes.openapi(getCaseRoute, async (c) => {
     const { invoiceId } = c.req.valid('param');
