@@ -8,6 +8,7 @@ import { problem } from './problem.js';
 import type { ReadinessCheck } from './readiness.js';
 import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
+import { paymentWebhook } from './webhooks/payments.js';
 
 export interface AppDependencies {
   readonly logger: Logger;
@@ -36,6 +37,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
     }),
   );
   app.route('/', healthRoutes({ checks: readinessChecks }));
+  if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, secret: cases.paymentWebhookSecret }));
   if (cases) app.route('/', caseRoutes(cases));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });

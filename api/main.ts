@@ -16,7 +16,7 @@ const temporal = Connection.lazy(temporalConnectionSettings(config));
 const app = createApp({
   logger,
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
-  cases: { prisma, temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE },
+  cases: { prisma, temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE, ...(config.PAYMENT_WEBHOOK_SECRET ? { paymentWebhookSecret: config.PAYMENT_WEBHOOK_SECRET } : {}) },
 });
 
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {

@@ -36,6 +36,7 @@ export const configSchema = z
     TEMPORAL_TLS_KEY_PATH: optionalSecret('a path to a PEM client key'),
     API_HOST: nonEmpty('an interface to listen on, like 127.0.0.1').default('127.0.0.1'),
     API_PORT: port.default(3000),
+    PAYMENT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (the HMAC secret shared with the payment processor)').optional(),
     SINK_DIR: nonEmpty('a folder for the local provider sinks').default('.data/sinks'),
     LEGAL_PARTNER_WEBHOOK_URL: z.url('must be an http(s) URL, like https://legal.example/cases').optional(),
     SENDGRID_API_KEY: optionalSecret('a SendGrid API key, SG.xxx'),

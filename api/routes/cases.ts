@@ -18,6 +18,8 @@ export interface CaseRouteDependencies {
   readonly prisma: PrismaClient;
   readonly temporal: Client;
   readonly taskQueue: string;
+  /** HMAC secret of the payment processor's webhook; without it the webhook route is not served. */
+  readonly paymentWebhookSecret?: string;
 }
 
 const createInvoiceRoute = createRoute({

@@ -1,0 +1,64 @@
+import { z } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import { Hono } from 'hono';
+import type { PrismaClient } from '../../prisma/client.js';
+import { collectionWorkflowId, recordPaymentUpdate } from '../../workflows/definitions.js';
+import { problem } from '../problem.js';
+import { currencyCode, identifier, instant, minorUnits, text } from '../schemas/common.js';
+import { temporalProblem } from '../temporal-problems.js';
+import { verify } from './signature.js';
+
+const paymentEvent = z
+  .object({
+    id: identifier(255),
+    type: z.literal('payment.succeeded', { message: 'only payment.succeeded events are accepted' }),
+    data: z
+      .object({
+        paymentId: identifier(255),
+        invoiceId: z.uuid('must be the case id (invoice id) the payment was made for'),
+        amountMinor: minorUnits,
+        currency: currencyCode,
+        method: text(64),
+        receivedAt: instant,
+      })
+      .strict(),
+  })
+  .strict();
+
+/**
+ * POST /v1/webhooks/payments from the payment processor: authenticated by its HMAC signature
+ * (no API key: processors sign instead), then the same validated update as the payments route.
+ * A replayed event finds its payment id already applied and changes nothing.
+ */
+export function paymentWebhook({ prisma, temporal, secret, now = () => Date.now() }: { prisma: PrismaClient; temporal: Client; secret: string; now?: () => number }): Hono {
+  const routes = new Hono();
+  routes.post('/v1/webhooks/payments', async (c) => {
+    const raw = await c.req.text();
+    const check = verify(secret, raw, c.req.header('x-signature'), Math.floor(now() / 1000));
+    if (!check.ok) return problem(c, 401, { title: 'Unauthorized', detail: `Webhook signature refused: ${check.reason}.` });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return problem(c, 400, { title: 'Bad Request', detail: 'The body is not JSON.' });
+    }
+    const parsed = paymentEvent.safeParse(json);
+    if (!parsed.success) {
+      return problem(c, 400, { title: 'Invalid event', detail: 'The webhook event is not a valid payment event.', errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: i.code, message: i.message })) });
+    }
+    const { data } = parsed.data;
+    const invoice = await prisma.invoice.findUnique({ where: { id: data.invoiceId }, select: { id: true, workflowId: true } });
+    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${data.invoiceId}.` });
+    try {
+      const view = await temporal.workflow.getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id)).executeUpdate(recordPaymentUpdate, {
+        args: [{ paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${parsed.data.id}` }],
+      });
+      return c.json({ received: true, balanceMinor: view.balanceMinor, stage: view.stage });
+    } catch (error) {
+      const answer = temporalProblem(c, error, data.invoiceId);
+      if (answer) return answer;
+      throw error;
+    }
+  });
+  return routes;
+}
