@@ -2,7 +2,7 @@ import type { PrismaClient } from '../prisma/client.js';
 import type { CollectionActivities } from '../workflows/activity-interfaces.js';
 import { makeDeliverMessage } from './deliver-message.js';
 import { makeHandOffToLegal } from './hand-off-to-legal.js';
-import { makePostLateFee } from './post-late-fee.js';
+import { makePostFeeWaiver, makePostLateFee } from './post-late-fee.js';
 import type { LegalPartner } from './providers/legal-partner.js';
 import type { Senders } from './providers/types.js';
 import { makeRecordCaseEvents } from './record-case-events.js';
@@ -18,6 +18,7 @@ export function createActivities({ prisma, senders, legalPartner }: ActivityDepe
     recordCaseEvents: makeRecordCaseEvents(prisma),
     deliverMessage: makeDeliverMessage(prisma, senders),
     postLateFee: makePostLateFee(prisma),
+    postFeeWaiver: makePostFeeWaiver(prisma),
     handOffToLegal: makeHandOffToLegal(prisma, legalPartner),
   };
 }

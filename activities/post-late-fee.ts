@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../prisma/client.js';
-import type { PostLateFeeRequest } from '../workflows/activity-interfaces.js';
+import type { FeeWaiverRecord, PostLateFeeRequest } from '../workflows/activity-interfaces.js';
 
 /** Posts a late fee to the ledger and raises the invoice balance, once per key whatever the retries. */
 export function makePostLateFee(prisma: PrismaClient) {
@@ -25,5 +25,27 @@ export function makePostLateFee(prisma: PrismaClient) {
       }
       return { created: count === 1 };
     });
+  };
+}
+
+/** Posts a fee waiver (a negative ledger entry), once per key. The balance is synced with the next batch. */
+export function makePostFeeWaiver(prisma: PrismaClient) {
+  return async function postFeeWaiver(request: FeeWaiverRecord): Promise<{ created: boolean }> {
+    const { count } = await prisma.feeLedgerEntry.createMany({
+      data: [
+        {
+          invoiceId: request.invoiceId,
+          idempotencyKey: request.idempotencyKey,
+          kind: 'waiver',
+          amountMinor: BigInt(-request.amountMinor),
+          currency: request.currency,
+          rule: { reason: request.reason },
+          balanceAfterMinor: BigInt(request.balanceAfterMinor),
+          actor: request.actor,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return { created: count === 1 };
   };
 }

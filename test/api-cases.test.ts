@@ -305,3 +305,23 @@ describe('GET /v1/cases', () => {
     expect(answer.body.errors?.[0]?.field).toBe(field);
   });
 });
+
+describe('fees, cancellation and write-off', () => {
+  it('refuses to waive fees that were never charged', async () => {
+    const { body } = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() });
+    const invoiceId = body.invoiceId as string;
+    const refused = await api.call('POST', `/v1/cases/${invoiceId}/fees/waive`, { key: api.keys.collector, body: { reason: 'goodwill' } });
+    expect(refused).toMatchObject({ status: 422, body: { errors: [{ field: 'invoice', message: 'no fees have been charged' }] } });
+  });
+
+  it('lets only admin cancel or write off, and ends the case', async () => {
+    const { body } = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() });
+    const invoiceId = body.invoiceId as string;
+    expect((await api.call('POST', `/v1/cases/${invoiceId}/write-off`, { key: api.keys.collector, body: { reason: 'insolvent' } })).status).toBe(403);
+    const written = await api.call('POST', `/v1/cases/${invoiceId}/write-off`, { key: api.keys.admin, body: { reason: 'customer insolvent' } });
+    expect(written).toMatchObject({ status: 200, body: { stage: 'written_off', closed: { reason: 'written_off' } } });
+    const invoice = await eventually(() => harness.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } }), (row) => row.status === 'written_off');
+    expect(invoice.status).toBe('written_off');
+    expect((await api.call('POST', `/v1/cases/${invoiceId}/cancel`, { key: api.keys.admin, body: { reason: 'x' } })).status).toBe(409); // the case has ended
+  });
+});

@@ -19,6 +19,7 @@ import {
   recordPaymentUpdate,
   resolveDisputeUpdate,
   resumeUpdate,
+  waiveFeeUpdate,
 } from '../workflows/definitions.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
@@ -140,6 +141,20 @@ describe.concurrent('the collection ladder', () => {
     await eventually(() => c.sent('letter'), (sent) => sent.length === 1);
     expect(await c.sent('email')).toHaveLength(1);
     expect(await harness.prisma.payment.count({ where: { invoiceId: c.invoiceId } })).toBe(1);
+    await c.handle.terminate('test done');
+  });
+
+  it('waives a charged late fee: a negative ledger entry, the balance back down', async () => {
+    const c = await startCase({ policy: secondScalePolicy({ steps: [{ id: 'late_fee', offset: 'PT1S', actions: [{ type: 'late_fee' }] }, { id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }) });
+    await eventually(() => query(c.handle), (v) => v.feesMinor === 4_000);
+    const view = await c.handle.executeUpdate(waiveFeeUpdate, { args: [{ reason: 'first late payment in ten years', actor: 'collector-eve' }] });
+    expect(view).toMatchObject({ feesMinor: 0, balanceMinor: 100_000 });
+    const entries = await eventually(() => harness.prisma.feeLedgerEntry.findMany({ where: { invoiceId: c.invoiceId }, orderBy: { postedAt: 'asc' } }), (rows) => rows.length === 2);
+    expect(entries.map((e) => [e.kind, e.amountMinor, e.balanceAfterMinor, e.actor])).toEqual([
+      ['late_fee', 4_000n, 104_000n, 'system'],
+      ['waiver', -4_000n, 100_000n, 'collector-eve'],
+    ]);
+    expect((await eventually(() => harness.prisma.invoice.findUniqueOrThrow({ where: { id: c.invoiceId } }), (i) => i.balanceMinor === 100_000n)).balanceMinor).toBe(100_000n);
     await c.handle.terminate('test done');
   });
 

@@ -3,7 +3,7 @@ import type { CollectionActivities } from './activity-interfaces.js';
 import { RECIPIENT_UNDELIVERABLE } from './definitions.js';
 
 /** Activity stubs with their timeouts and retry policies (one per kind of side effect). */
-const recording = proxyActivities<Pick<CollectionActivities, 'recordCaseEvents' | 'postLateFee'>>({
+const recording = proxyActivities<Pick<CollectionActivities, 'recordCaseEvents' | 'postLateFee' | 'postFeeWaiver'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   summary: 'Write to the collections database',
@@ -26,6 +26,7 @@ const legal = proxyActivities<Pick<CollectionActivities, 'handOffToLegal'>>({
 export const activities = {
   recordCaseEvents: recording.recordCaseEvents,
   postLateFee: recording.postLateFee,
+  postFeeWaiver: recording.postFeeWaiver,
   deliverMessage: delivery.deliverMessage,
   handOffToLegal: legal.handOffToLegal,
 };

@@ -74,6 +74,17 @@ export interface PostLateFeeRequest {
   readonly rule: { [key: string]: JsonValue };
 }
 
+/** A waiver: a negative ledger entry, keyed so a retry posts it once. */
+export interface FeeWaiverRecord {
+  readonly idempotencyKey: string;
+  readonly invoiceId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly balanceAfterMinor: number;
+  readonly reason: string;
+  readonly actor: string;
+}
+
 export interface LegalHandoffRequest {
   readonly idempotencyKey: string;
   readonly invoiceId: string;
@@ -84,5 +95,6 @@ export interface CollectionActivities {
   recordCaseEvents(batch: CaseRecordBatch): Promise<{ created: number }>;
   deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt>;
   postLateFee(request: PostLateFeeRequest): Promise<{ created: boolean }>;
+  postFeeWaiver(request: FeeWaiverRecord): Promise<{ created: boolean }>;
   handOffToLegal(request: LegalHandoffRequest): Promise<{ partner: string; reference: string }>;
 }

@@ -23,6 +23,9 @@ import {
   recordPayment,
   resolveDispute,
   resumeCase,
+  cancelInvoice,
+  waiveFee,
+  writeOffInvoice,
 } from '../domain/case/commands.js';
 import { type CaseState, initialCaseState, isHeld, stageOf, withAction } from '../domain/case/state.js';
 import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, promiseCheck } from '../domain/case/time-outcomes.js';
@@ -31,7 +34,7 @@ import { lateFeeMinor } from '../domain/fees.js';
 import type { ActionType, PolicyStep } from '../domain/policy.js';
 import { dueDateAnchor, firstStepToRun } from '../domain/schedule.js';
 import { activities } from './activities.js';
-import type { CollectionEventRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
+import type { CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
 import { caseView, describeTimedEvent } from './case-view.js';
 import {
   agreePaymentPlanUpdate,
@@ -54,6 +57,13 @@ import {
   RECIPIENT_UNDELIVERABLE,
   resumeSignal,
   resumeUpdate,
+  waiveFeeSignal,
+  waiveFeeUpdate,
+  cancelSignal,
+  cancelUpdate,
+  writeOffSignal,
+  writeOffUpdate,
+  type WaiveFeeCommand,
 } from './definitions.js';
 import { searchAttributes } from './search-attributes.js';
 
@@ -77,6 +87,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   let changed = false;
   const pendingEvents: CollectionEventRecord[] = [...(input.carried?.pendingEvents ?? [])];
   const pendingPayments: PaymentRecord[] = [...(input.carried?.pendingPayments ?? [])];
+  const pendingWaivers: FeeWaiverRecord[] = [...(input.carried?.pendingWaivers ?? [])];
 
   const context = (): CommandContext => ({ now: Date.now(), policy, timezone, anchorMillis });
   const view = (): CaseView => caseView(input, state, nextTimedEvent(state, schedule, Date.now()), Date.now(), dueAt);
@@ -139,6 +150,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   registerCommand(pauseSignal, pauseUpdate, 'pause', pauseCase);
   registerCommand(resumeSignal, resumeUpdate, 'resume', (current, command) => resumeCase(current, command));
   registerCommand(callOutcomeSignal, callOutcomeUpdate, 'call outcome', recordCallOutcome);
+  registerCommand(waiveFeeSignal, waiveFeeUpdate, 'waive fee', (current, command) => waiveFee(current, command), noteWaiver);
+  registerCommand(cancelSignal, cancelUpdate, 'cancel', cancelInvoice);
+  registerCommand(writeOffSignal, writeOffUpdate, 'write off', writeOffInvoice);
   setHandler(caseStateQuery, view);
 
   function notePayment(before: CaseState, payment: PaymentCommand): void {
@@ -146,7 +160,16 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     pendingPayments.push({ externalPaymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, method: payment.method, receivedAt: payment.receivedAt, actor: payment.actor });
   }
 
+  function noteWaiver(before: CaseState, command: WaiveFeeCommand): void {
+    const amountMinor = before.feesMinor - state.feesMinor;
+    pendingWaivers.push({ idempotencyKey: `${workflowId}:waiver:${eventSequence}`, invoiceId: input.invoiceId, amountMinor, currency: state.currency, balanceAfterMinor: state.balanceMinor, reason: command.reason, actor: command.actor });
+  }
+
   async function flush(): Promise<void> {
+    // Waivers first: the ledger entry and the balance it explains land before the batch that syncs the balance.
+    for (const waiver of pendingWaivers.splice(0)) {
+      await activities.postFeeWaiver.executeWithOptions({ summary: `Waive ${waiver.amountMinor} ${waiver.currency} minor units of fees on invoice ${input.invoiceNumber}` }, [waiver]);
+    }
     if (pendingEvents.length === 0 && pendingPayments.length === 0) return;
     const events = pendingEvents.splice(0);
     const payments = pendingPayments.splice(0);
@@ -201,7 +224,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       await condition(allHandlersFinished);
       await flush();
       // Signals may land between the flush and the hand-over: whatever is unwritten travels along.
-      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence, pendingEvents, pendingPayments } });
+      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence, pendingEvents, pendingPayments, pendingWaivers } });
     }
     const next = nextTimedEvent(state, schedule, Date.now());
     publish(next);

@@ -2,6 +2,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AgreePlanCommand,
   CallOutcomeCommand,
+  CloseCaseCommand,
+  WaiveFeeCommand,
   OpenDisputeCommand,
   PauseCommand,
   PaymentCommand,
@@ -10,7 +12,7 @@ import type {
 } from '../domain/case/commands.js';
 import type { ActionRecord, CaseStage, CaseState, Installment } from '../domain/case/state.js';
 import type { CollectionPolicy } from '../domain/policy.js';
-import type { CollectionEventRecord, PaymentRecord } from './activity-interfaces.js';
+import type { CollectionEventRecord, FeeWaiverRecord, PaymentRecord } from './activity-interfaces.js';
 
 /**
  * The one definition of the collection workflow's interface: input, signals, updates, query.
@@ -78,6 +80,8 @@ export interface CarriedState {
   /** Audit events and payments received but not yet written: the next run writes them first. */
   readonly pendingEvents: readonly CollectionEventRecord[];
   readonly pendingPayments: readonly PaymentRecord[];
+  /** Fee waivers granted but not yet posted to the ledger. */
+  readonly pendingWaivers?: readonly FeeWaiverRecord[];
 }
 
 export interface NextAction {
@@ -115,6 +119,8 @@ export interface CaseView {
 export type {
   AgreePlanCommand,
   CallOutcomeCommand,
+  CloseCaseCommand,
+  WaiveFeeCommand,
   OpenDisputeCommand,
   PauseCommand,
   PaymentCommand,
@@ -137,6 +143,13 @@ export const agreePaymentPlanUpdate = defineUpdate<CaseView, [AgreePlanCommand]>
 export const pauseUpdate = defineUpdate<CaseView, [PauseCommand]>('pauseCase');
 export const resumeUpdate = defineUpdate<CaseView, [ResumeCommand]>('resumeCase');
 export const callOutcomeUpdate = defineUpdate<CaseView, [CallOutcomeCommand]>('recordCallOutcome');
+
+export const waiveFeeSignal = defineSignal<[WaiveFeeCommand]>('waiveFee');
+export const cancelSignal = defineSignal<[CloseCaseCommand]>('cancelInvoice');
+export const writeOffSignal = defineSignal<[CloseCaseCommand]>('writeOffInvoice');
+export const waiveFeeUpdate = defineUpdate<CaseView, [WaiveFeeCommand]>('waiveFee');
+export const cancelUpdate = defineUpdate<CaseView, [CloseCaseCommand]>('cancelInvoice');
+export const writeOffUpdate = defineUpdate<CaseView, [CloseCaseCommand]>('writeOffInvoice');
 
 export const caseStateQuery = defineQuery<CaseView>('caseState');
 

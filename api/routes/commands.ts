@@ -12,11 +12,25 @@ import {
   recordPaymentUpdate,
   resolveDisputeUpdate,
   resumeUpdate,
+  waiveFeeUpdate,
+  cancelUpdate,
+  writeOffUpdate,
 } from '../../workflows/definitions.js';
 import type { Role } from '../auth/api-keys.js';
 import { type AuthEnv, requireRole } from '../middleware/authenticate.js';
 import { problem } from '../problem.js';
-import { agreePaymentPlanSchema, callOutcomeSchema, invoiceIdParam, openDisputeSchema, pauseSchema, recordPaymentSchema, resolveDisputeSchema, resumeSchema } from '../schemas/commands.js';
+import {
+  agreePaymentPlanSchema,
+  callOutcomeSchema,
+  closeCaseSchema,
+  invoiceIdParam,
+  openDisputeSchema,
+  pauseSchema,
+  recordPaymentSchema,
+  resolveDisputeSchema,
+  resumeSchema,
+  waiveFeeSchema,
+} from '../schemas/commands.js';
 import { temporalProblem } from '../temporal-problems.js';
 import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
 
@@ -40,6 +54,9 @@ export const commands = [
   command({ path: 'payment-plan', summary: 'Agree a payment plan (installments summing to the balance)', schema: agreePaymentPlanSchema, roles: ['collector'], update: agreePaymentPlanUpdate as never }),
   command({ path: 'pause', summary: 'Pause the case, optionally until a time', schema: pauseSchema, roles: ['collector'], update: pauseUpdate as never }),
   command({ path: 'resume', summary: 'Resume a paused case', schema: resumeSchema, roles: ['collector'], update: resumeUpdate as never }),
+  command({ path: 'fees/waive', summary: 'Waive late fees (all, or an amount)', schema: waiveFeeSchema, roles: ['collector'], update: waiveFeeUpdate as never }),
+  command({ path: 'cancel', summary: 'Cancel the invoice: the case ends', schema: closeCaseSchema, roles: [], update: cancelUpdate as never }),
+  command({ path: 'write-off', summary: 'Write the invoice off: the case ends', schema: closeCaseSchema, roles: [], update: writeOffUpdate as never }),
   command({ path: 'call-outcomes', summary: 'Record a call outcome (a promise to pay holds escalation until its date)', schema: callOutcomeSchema, roles: ['collector'], update: callOutcomeUpdate as never }),
 ];
 

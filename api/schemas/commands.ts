@@ -49,3 +49,10 @@ export const callOutcomeSchema = z
   .strict()
   .refine((o) => o.outcome !== 'promise_to_pay' || o.promiseDate !== undefined, { message: 'a promise to pay needs promiseDate', path: ['promiseDate'] })
   .openapi('CallOutcome');
+
+export const waiveFeeSchema = z
+  .object({ amountMinor: minorUnits.optional().openapi({ description: 'Default: every fee charged so far.' }), reason: text(2000) })
+  .strict()
+  .openapi('WaiveFee');
+
+export const closeCaseSchema = z.object({ reason: text(2000) }).strict().openapi('CloseCase');

@@ -267,3 +267,42 @@ export function recordCallOutcome(state: CaseState, command: CallOutcomeCommand,
       return refuse('outcome', 'must be reached, promise_to_pay, no_answer or wrong_number');
   }
 }
+
+export interface WaiveFeeCommand {
+  /** Default: all fees charged so far. */
+  readonly amountMinor?: number;
+  readonly reason: string;
+  readonly actor: string;
+}
+export interface CloseCaseCommand {
+  readonly reason: string;
+  readonly actor: string;
+}
+
+export function waiveFee(state: CaseState, command: WaiveFeeCommand): CommandResult {
+  const closed = closedRefusal(state);
+  if (closed) return closed;
+  if (!command.reason.trim()) return refuse('reason', 'must say why the fee is waived');
+  if (state.feesMinor === 0) return refuse('invoice', 'no fees have been charged');
+  const amount = command.amountMinor ?? state.feesMinor;
+  if (!isWholePositive(amount) || amount > state.feesMinor) return refuse('amountMinor', `must be a positive amount no larger than the fees charged, ${state.feesMinor}`);
+  const balanceMinor = state.balanceMinor - amount;
+  return {
+    ok: true,
+    state: { ...state, balanceMinor, feesMinor: state.feesMinor - amount },
+    kind: 'fee_waived',
+    details: { amountMinor: amount, reason: command.reason, balanceAfterMinor: balanceMinor },
+  };
+}
+
+function closeWith(reason: 'cancelled' | 'written_off') {
+  return (state: CaseState, command: CloseCaseCommand, context: CommandContext): CommandResult => {
+    const closed = closedRefusal(state);
+    if (closed) return closed;
+    if (!command.reason.trim()) return refuse('reason', `must say why the invoice is ${reason === 'cancelled' ? 'cancelled' : 'written off'}`);
+    return { ok: true, state: { ...state, closed: { reason, at: context.now } }, kind: reason === 'cancelled' ? 'invoice_cancelled' : 'invoice_written_off', details: { reason: command.reason, balanceMinor: state.balanceMinor } };
+  };
+}
+
+export const cancelInvoice = closeWith('cancelled');
+export const writeOffInvoice = closeWith('written_off');
