@@ -29,13 +29,10 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
       'request',
     );
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => problem(c, 413, { title: 'Payload Too Large', detail: `Request bodies are limited to ${maxBodyBytes} bytes.` }),
-    }),
-  );
+  const limit = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => problem(c, 413, { title: 'Payload Too Large', detail: `Request bodies here are limited to ${maxSize} bytes.` }) });
+  const bulkLimit = limit(maxBodyBytes * 16);
+  const defaultLimit = limit(maxBodyBytes);
+  app.use('/v1/*', (c, next) => (c.req.path === '/v1/invoices/bulk' ? bulkLimit(c, next) : defaultLimit(c, next)));
   app.route('/', healthRoutes({ checks: readinessChecks }));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, secret: cases.paymentWebhookSecret }));
   if (cases) app.route('/', caseRoutes(cases));

@@ -325,3 +325,30 @@ describe('fees, cancellation and write-off', () => {
     expect((await api.call('POST', `/v1/cases/${invoiceId}/cancel`, { key: api.keys.admin, body: { reason: 'x' } })).status).toBe(409); // the case has ended
   });
 });
+
+describe('POST /v1/invoices/bulk', () => {
+  it('imports a backlog with a result per row; bad rows lose nothing else; old invoices start at the right stage', async () => {
+    const good = Array.from({ length: 150 }, (_, i) => invoiceBody({ amountMinor: 1_000 + i }));
+    const old = invoiceBody({ issueDate: '2026-06-01', dueDate: '2026-07-01' }); // 144 days overdue: past legal_90
+    const overdue = invoiceBody({ issueDate: '2026-09-01', dueDate: '2026-10-01' }); // 52 days: the call step is the latest due
+    const rows = [...good, { ...invoiceBody(), amountMinor: -5 }, { nonsense: true }, old, overdue, good[0]];
+    const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: rows } });
+    expect(answer.status).toBe(200);
+    expect(answer.body.summary).toEqual({ created: 152, invalid: 2, existing: 1 });
+    const results = answer.body.results as { index: number; status: string; errors?: { field: string }[]; invoiceId?: string }[];
+    expect(results[150]).toMatchObject({ status: 'invalid', errors: [{ field: 'amountMinor' }] });
+    expect(results[151]?.status).toBe('invalid');
+    expect(results[154]).toMatchObject({ status: 'existing', invoiceId: results[0]?.invoiceId });
+
+    const callCase = harness.client.workflow.getHandle(`collection-${results[153]!.invoiceId}`);
+    const view = await eventually(() => callCase.query('caseState') as Promise<{ recentActions: { stepId: string }[]; nextStep: string }>, (v) => v.recentActions.length > 0, 20_000);
+    expect(view.recentActions.map((a) => a.stepId)).toEqual(['call_45']); // not every past step at once
+    const legal = harness.client.workflow.getHandle(`collection-${results[152]!.invoiceId}`);
+    expect(await legal.result()).toMatchObject({ stage: 'legal' });
+  }, 60_000);
+
+  it('refuses a body that is not a list of invoices', async () => {
+    const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: [] } });
+    expect(answer).toMatchObject({ status: 400, body: { errors: [{ field: 'invoices' }] } });
+  });
+});

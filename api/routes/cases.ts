@@ -7,6 +7,7 @@ import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import { invoiceIdParam } from '../schemas/commands.js';
 import { createInvoiceSchema } from '../schemas/invoice.js';
+import { bulkImport } from '../services/bulk-import.js';
 import { createCase } from '../services/create-case.js';
 import { listCases } from '../services/list-cases.js';
 import { listCasesQuery } from '../schemas/list.js';
@@ -36,6 +37,19 @@ const createInvoiceRoute = createRoute({
     401: problemResponse('No or bad API key'),
     403: problemResponse('Wrong role'),
     409: problemResponse('The same external id with different content'),
+  },
+});
+
+const bulkImportRoute = createRoute({
+  method: 'post',
+  path: '/v1/invoices/bulk',
+  tags: ['cases'],
+  summary: 'Import a backlog: up to 5000 invoices, each created (or found) on its own, with a result per row',
+  security,
+  request: { body: { content: { 'application/json': { schema: z.object({ invoices: z.array(z.unknown()).min(1, 'send at least one invoice').max(5000, 'at most 5000 invoices per call') }).strict() } }, required: true } },
+  responses: {
+    200: { description: 'A result per row, in order: created, existing, conflict (with fields), invalid (with errors) or failed', content: { 'application/json': { schema: z.object({ summary: z.record(z.string(), z.number()), results: z.array(z.object({}).passthrough()) }) } } },
+    400: problemResponse('Not a list of invoices'),
   },
 });
 
@@ -75,6 +89,7 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
   routes.use('/v1/*', authenticate(prisma));
   routes.use('/v1/*', idempotency(prisma));
   routes.use('/v1/invoices', requireRole('system'));
+  routes.use('/v1/invoices/bulk', requireRole('system'));
 
   routes.openapi(createInvoiceRoute, async (c) => {
     const outcome = await createCase({ prisma, temporal, taskQueue }, c.req.valid('json'), c.get('principal').name);
@@ -87,6 +102,13 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
       }) as never;
     }
     return c.json({ invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created' }, outcome.kind === 'created' ? 201 : 200);
+  });
+
+  routes.openapi(bulkImportRoute, async (c) => {
+    const results = await bulkImport({ prisma, temporal, taskQueue }, c.req.valid('json').invoices, c.get('principal').name);
+    const summary: Record<string, number> = {};
+    for (const result of results) summary[result.status] = (summary[result.status] ?? 0) + 1;
+    return c.json({ summary, results: results as unknown as Record<string, unknown>[] }, 200);
   });
 
   routes.openapi(listCasesRoute, async (c) => c.json(await listCases(temporal, temporal.options.namespace, c.req.valid('query')), 200));
