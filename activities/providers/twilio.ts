@@ -30,22 +30,29 @@ function rethrow(error: unknown): never {
   throw error;
 }
 
-function makeClient(options: TwilioOptions) {
-  return twilio(options.accountSid, options.authToken, { httpClient: httpClientFor(options.baseUrl) });
+/** What every Twilio channel shares: the client, and a phone number to reach. */
+abstract class TwilioChannel<O extends TwilioOptions = TwilioOptions> implements MessageSender {
+  abstract readonly provider: string;
+  protected readonly client: ReturnType<typeof twilio>;
+
+  constructor(protected readonly options: O) {
+    this.client = twilio(options.accountSid, options.authToken, { httpClient: httpClientFor(options.baseUrl) });
+  }
+
+  abstract send(message: OutgoingMessage): Promise<{ messageId: string }>;
+
+  protected phoneOf(message: OutgoingMessage): string {
+    if (!message.customer.phone) throw new UndeliverableError('the customer has no phone number');
+    return message.customer.phone;
+  }
 }
 
 /** SMS through Twilio Messaging. */
-export class TwilioSmsSender implements MessageSender {
+export class TwilioSmsSender extends TwilioChannel {
   readonly provider = 'twilio';
-  private readonly client: ReturnType<typeof twilio>;
-
-  constructor(private readonly options: TwilioOptions) {
-    this.client = makeClient(options);
-  }
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
-    if (!message.customer.phone) throw new UndeliverableError('the customer has no phone number');
-    const sms = await this.client.messages.create({ to: message.customer.phone, from: this.options.fromNumber, body: `${message.subject}\n${message.text}`.slice(0, 1_600) }).catch(rethrow);
+    const sms = await this.client.messages.create({ to: this.phoneOf(message), from: this.options.fromNumber, body: `${message.subject}\n${message.text}`.slice(0, 1_600) }).catch(rethrow);
     return { messageId: sms.sid };
   }
 }
@@ -54,22 +61,17 @@ export class TwilioSmsSender implements MessageSender {
  * A collector's call task through Twilio TaskRouter: the task carries invoice, customer, phone and
  * amounts, and the idempotency key as an attribute, so an uncertain retry first looks the task up.
  */
-export class TwilioCallTasker implements MessageSender {
+export class TwilioCallTasker extends TwilioChannel<TwilioOptions & { workspaceSid: string; workflowSid: string }> {
   readonly provider = 'twilio-taskrouter';
-  private readonly client: ReturnType<typeof twilio>;
-
-  constructor(private readonly options: TwilioOptions & { workspaceSid: string; workflowSid: string }) {
-    this.client = makeClient(options);
-  }
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
-    if (!message.customer.phone) throw new UndeliverableError('the customer has no phone number');
+    const phone = this.phoneOf(message);
     const attributes = {
       type: 'collection_call',
       idempotency_key: message.idempotencyKey,
       invoice_number: message.data.invoiceNumber,
       customer_name: message.customer.name,
-      phone: message.customer.phone,
+      phone,
       currency: message.data.currency,
       balance_minor: message.data.balanceMinor,
       fees_minor: message.data.feesMinor,
@@ -95,18 +97,13 @@ const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charC
  * The other kind of call step: an automated reminder call through Twilio Voice that reads the
  * message to the customer in their language (TWILIO_CALL_MODE=voice).
  */
-export class TwilioReminderCaller implements MessageSender {
+export class TwilioReminderCaller extends TwilioChannel {
   readonly provider = 'twilio-voice';
-  private readonly client: ReturnType<typeof twilio>;
-
-  constructor(private readonly options: TwilioOptions) {
-    this.client = makeClient(options);
-  }
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
-    if (!message.customer.phone) throw new UndeliverableError('the customer has no phone number');
+    const to = this.phoneOf(message);
     const twiml = `<Response><Say language="${escapeXml(message.customer.locale)}">${escapeXml(message.text)}</Say></Response>`;
-    const call = await this.client.calls.create({ to: message.customer.phone, from: this.options.fromNumber, twiml }).catch(rethrow);
+    const call = await this.client.calls.create({ to, from: this.options.fromNumber, twiml }).catch(rethrow);
     return { messageId: call.sid };
   }
 }
