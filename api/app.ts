@@ -9,6 +9,7 @@ import type { ReadinessCheck } from './readiness.js';
 import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { paymentWebhook } from './webhooks/payments.js';
+import { providerWebhooks } from './webhooks/providers.js';
 
 export interface AppDependencies {
   readonly logger: Logger;
@@ -34,6 +35,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
   const defaultLimit = limit(maxBodyBytes);
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/invoices/bulk' ? bulkLimit(c, next) : defaultLimit(c, next)));
   app.route('/', healthRoutes({ checks: readinessChecks }));
+  if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, secret: cases.paymentWebhookSecret }));
   if (cases) app.route('/', caseRoutes(cases));
 

@@ -16,7 +16,17 @@ const temporal = Connection.lazy(temporalConnectionSettings(config));
 const app = createApp({
   logger,
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
-  cases: { prisma, temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE, ...(config.PAYMENT_WEBHOOK_SECRET ? { paymentWebhookSecret: config.PAYMENT_WEBHOOK_SECRET } : {}) },
+  cases: {
+    prisma,
+    temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    ...(config.PAYMENT_WEBHOOK_SECRET ? { paymentWebhookSecret: config.PAYMENT_WEBHOOK_SECRET } : {}),
+    providerWebhooks: {
+      ...(config.SENDGRID_WEBHOOK_PUBLIC_KEY ? { sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY } : {}),
+      ...(config.LOB_WEBHOOK_SECRET ? { lobSecret: config.LOB_WEBHOOK_SECRET } : {}),
+      ...(config.TWILIO_AUTH_TOKEN && config.TWILIO_WEBHOOK_URL ? { twilioAuthToken: config.TWILIO_AUTH_TOKEN, twilioWebhookUrl: config.TWILIO_WEBHOOK_URL } : {}),
+    },
+  },
 });
 
 const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {

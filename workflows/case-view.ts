@@ -48,6 +48,7 @@ export function caseView(input: CollectionWorkflowInput, state: CaseState, next:
     policy: { name: input.policy.name, version: input.policy.version },
     nextStep: input.policy.steps[state.nextStepIndex]?.id ?? null,
     paymentIds: state.paymentIds,
+    unreachableContacts: state.unreachable,
     recentActions: state.actions.map((action) => ({ ...action, at: iso(action.at) })),
   };
 }

@@ -24,6 +24,7 @@ import {
   resolveDispute,
   resumeCase,
   cancelInvoice,
+  recordDeliveryFailure,
   waiveFee,
   writeOffInvoice,
 } from '../domain/case/commands.js';
@@ -64,6 +65,7 @@ import {
   writeOffSignal,
   writeOffUpdate,
   type WaiveFeeCommand,
+  deliveryFailedSignal,
 } from './definitions.js';
 import { searchAttributes } from './search-attributes.js';
 
@@ -153,6 +155,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   registerCommand(waiveFeeSignal, waiveFeeUpdate, 'waive fee', (current, command) => waiveFee(current, command), noteWaiver);
   registerCommand(cancelSignal, cancelUpdate, 'cancel', cancelInvoice);
   registerCommand(writeOffSignal, writeOffUpdate, 'write off', writeOffInvoice);
+  setHandler(deliveryFailedSignal, (failure) => {
+    apply(recordDeliveryFailure(state, failure), failure.actor, 'signal', 'delivery failed');
+  });
   setHandler(caseStateQuery, view);
 
   function notePayment(before: CaseState, payment: PaymentCommand): void {

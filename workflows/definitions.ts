@@ -3,6 +3,7 @@ import type {
   AgreePlanCommand,
   CallOutcomeCommand,
   CloseCaseCommand,
+  DeliveryFailureCommand,
   WaiveFeeCommand,
   OpenDisputeCommand,
   PauseCommand,
@@ -113,6 +114,8 @@ export interface CaseView {
   readonly policy: { readonly name: string; readonly version: number };
   readonly nextStep: string | null;
   readonly paymentIds: readonly string[];
+  /** Contact points that bounced, came back or were reported wrong: later steps skip them. */
+  readonly unreachableContacts: readonly string[];
   readonly recentActions: readonly (Omit<ActionRecord, 'at'> & { readonly at: string })[];
 }
 
@@ -120,6 +123,7 @@ export type {
   AgreePlanCommand,
   CallOutcomeCommand,
   CloseCaseCommand,
+  DeliveryFailureCommand,
   WaiveFeeCommand,
   OpenDisputeCommand,
   PauseCommand,
@@ -150,6 +154,9 @@ export const writeOffSignal = defineSignal<[CloseCaseCommand]>('writeOffInvoice'
 export const waiveFeeUpdate = defineUpdate<CaseView, [WaiveFeeCommand]>('waiveFee');
 export const cancelUpdate = defineUpdate<CaseView, [CloseCaseCommand]>('cancelInvoice');
 export const writeOffUpdate = defineUpdate<CaseView, [CloseCaseCommand]>('writeOffInvoice');
+
+/** From the provider webhooks: a message bounced or came back. Signal only: nobody waits on it. */
+export const deliveryFailedSignal = defineSignal<[DeliveryFailureCommand]>('deliveryFailed');
 
 export const caseStateQuery = defineQuery<CaseView>('caseState');
 

@@ -40,7 +40,8 @@ export class LobLetterSender implements MessageSender {
           file: `<html><body><h1>${escapeHtml(message.subject)}</h1><p>${escapeHtml(message.text).replaceAll('\n', '<br>')}</p></body></html>`,
           color: false,
           use_type: 'operational',
-          metadata: { invoice_number: message.data.invoiceNumber, template: message.template },
+          // The key comes back in Lob's webhooks (a returned letter), so the case can be found.
+          metadata: { invoice_number: message.data.invoiceNumber, template: message.template, idempotency_key: message.idempotencyKey.slice(0, 500) },
         },
         { 'Idempotency-Key': message.idempotencyKey },
       );

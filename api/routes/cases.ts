@@ -14,6 +14,7 @@ import { listCasesQuery } from '../schemas/list.js';
 import { commands, registerCommand } from './commands.js';
 import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
 import { validationProblem } from '../validation.js';
+import type { ProviderWebhookSettings } from '../webhooks/providers.js';
 
 export interface CaseRouteDependencies {
   readonly prisma: PrismaClient;
@@ -21,6 +22,8 @@ export interface CaseRouteDependencies {
   readonly taskQueue: string;
   /** HMAC secret of the payment processor's webhook; without it the webhook route is not served. */
   readonly paymentWebhookSecret?: string;
+  /** Verification settings of the providers' delivery webhooks; a provider without them gets no route. */
+  readonly providerWebhooks?: ProviderWebhookSettings;
 }
 
 const createInvoiceRoute = createRoute({

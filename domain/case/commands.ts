@@ -306,3 +306,21 @@ function closeWith(reason: 'cancelled' | 'written_off') {
 
 export const cancelInvoice = closeWith('cancelled');
 export const writeOffInvoice = closeWith('written_off');
+
+export interface DeliveryFailureCommand {
+  readonly channel: 'email' | 'sms' | 'letter' | 'call_task';
+  /** What the provider said: bounced, dropped, unsubscribed, returned to sender, undelivered... */
+  readonly reason: string;
+  readonly providerMessageId: string;
+  readonly actor: string;
+}
+
+/**
+ * A provider reported, after the fact, that a message never arrived (a bounce, a returned
+ * letter): that contact point is not used again for this case; later steps fall back.
+ */
+export function recordDeliveryFailure(state: CaseState, command: DeliveryFailureCommand): CommandResult {
+  const contactPoint: CaseState['unreachable'][number] = command.channel === 'email' ? 'email' : command.channel === 'letter' ? 'postalAddress' : 'phone';
+  const unreachable = state.unreachable.includes(contactPoint) ? state.unreachable : [...state.unreachable, contactPoint];
+  return { ok: true, state: { ...state, unreachable }, kind: 'delivery_failed', details: { channel: command.channel, reason: command.reason, providerMessageId: command.providerMessageId } };
+}

@@ -1,0 +1,132 @@
+import { createHmac, generateKeyPairSync, sign as ecdsaSign } from 'node:crypto';
+import pino from 'pino';
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/app.js';
+import type { collectionWorkflow } from '../workflows/collection-workflow.js';
+import { caseStateQuery, collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
+import { eventually } from './support/eventually.js';
+import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
+import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+
+/** Delivery webhooks of SendGrid (ECDSA), Lob (HMAC-SHA256) and Twilio (HMAC-SHA1 over URL and params), signed as each provider signs. */
+const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const lobSecret = 'lob_webhook_secret_0123456789';
+const twilioToken = 'twilio-auth-token-for-tests';
+const twilioUrl = 'https://api.example.com/v1/webhooks/twilio';
+
+let harness: WorkerHarness;
+let stopWorker: () => Promise<void>;
+let app: ReturnType<typeof createApp>;
+beforeAll(async () => {
+  harness = await createWorkerHarness();
+  stopWorker = await harness.startWorker();
+  app = createApp({
+    logger: pino({ level: 'silent' }),
+    readinessChecks: {},
+    cases: {
+      prisma: harness.prisma,
+      temporal: harness.client,
+      taskQueue: harness.taskQueue,
+      providerWebhooks: {
+        sendgridPublicKey: sendgridKeys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+        lobSecret,
+        twilioAuthToken: twilioToken,
+        twilioWebhookUrl: twilioUrl,
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await stopWorker?.();
+  await harness?.close();
+});
+
+const now = () => String(Math.floor(Date.now() / 1000));
+
+/** A case whose one step has gone out through the local sink; returns its outbox row. */
+async function caseWithSent(action: 'email' | 'letter' | 'sms') {
+  const made = await createOverdueInvoice(harness.prisma);
+  const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+    workflowId: collectionWorkflowId(made.invoice.id),
+    taskQueue: harness.taskQueue,
+    args: [caseInput(made, secondScalePolicy({ steps: [{ id: 'first', offset: 'PT1S', actions: [{ type: action }] }, { id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }))],
+  });
+  const row = await eventually(() => harness.prisma.outboxMessage.findFirst({ where: { invoiceId: made.invoice.id, status: 'sent' } }), (r) => r !== null);
+  return { handle, row: row!, invoiceId: made.invoice.id };
+}
+
+const unreachable = async (handle: Awaited<ReturnType<typeof caseWithSent>>['handle'], contact: string) =>
+  (await eventually(() => handle.query(caseStateQuery), (v) => v.unreachableContacts.includes(contact))).unreachableContacts;
+
+describe('SendGrid event webhook', () => {
+  const post = (raw: string, timestamp: string, privateKey = sendgridKeys.privateKey) =>
+    app.request('/v1/webhooks/sendgrid', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-timestamp': timestamp, 'x-twilio-email-event-webhook-signature': ecdsaSign('sha256', Buffer.from(timestamp + raw), privateKey).toString('base64') },
+      body: raw,
+    });
+
+  it('marks the email bounced: later steps skip it, the audit log says so', async () => {
+    const { handle, row, invoiceId } = await caseWithSent('email');
+    const raw = JSON.stringify([{ event: 'delivered', idempotency_key: row.idempotencyKey }, { event: 'bounce', reason: '550 mailbox unknown', idempotency_key: row.idempotencyKey, sg_message_id: `${row.providerMessageId}.filter` }]);
+    const response = await post(raw, now());
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, signalled: 1 });
+    expect(await unreachable(handle, 'email')).toEqual(['email']);
+    const event = await eventually(() => harness.prisma.collectionEvent.findFirst({ where: { invoiceId, kind: 'delivery_failed' } }), (e) => e !== null);
+    expect(event).toMatchObject({ actor: 'webhook:sendgrid', details: { channel: 'email', reason: 'bounce: 550 mailbox unknown' } });
+    expect((await harness.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
+    await handle.terminate('test done');
+  });
+
+  it('refuses a signature from another key, and a stale timestamp', async () => {
+    const raw = JSON.stringify([{ event: 'bounce', idempotency_key: 'x' }]);
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    expect((await post(raw, now(), other)).status).toBe(401);
+    expect((await post(raw, String(Number(now()) - 3_600))).status).toBe(401);
+  });
+});
+
+describe('Lob webhook', () => {
+  const post = (raw: string, timestamp: string, secret = lobSecret) =>
+    app.request('/v1/webhooks/lob', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'lob-signature-timestamp': timestamp, 'lob-signature': createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex') },
+      body: raw,
+    });
+
+  it('marks the postal address bad when a letter is returned to sender', async () => {
+    const { handle, row } = await caseWithSent('letter');
+    const raw = JSON.stringify({ event_type: { id: 'letter.returned_to_sender' }, body: { id: row.providerMessageId, object: 'letter' } });
+    expect((await post(raw, now())).status).toBe(200);
+    expect(await unreachable(handle, 'postalAddress')).toEqual(['postalAddress']);
+    await handle.terminate('test done');
+  });
+
+  it('refuses a forged signature', async () => {
+    expect((await post('{"event_type":{"id":"letter.returned_to_sender"}}', now(), 'not-lobs-secret-at-all')).status).toBe(401);
+  });
+});
+
+describe('Twilio status callback', () => {
+  const post = (params: Record<string, string>, token = twilioToken) =>
+    app.request('/v1/webhooks/twilio', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(token, twilioUrl, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+
+  it('marks the phone unreachable when an SMS is undelivered', async () => {
+    const { handle, row } = await caseWithSent('sms');
+    const response = await post({ MessageSid: row.providerMessageId!, MessageStatus: 'undelivered', ErrorCode: '30005' });
+    expect(await response.json()).toEqual({ received: true, signalled: 1 });
+    expect(await unreachable(handle, 'phone')).toEqual(['phone']);
+    await handle.terminate('test done');
+  });
+
+  it('refuses a forged signature and ignores statuses that are not failures', async () => {
+    expect((await post({ MessageSid: 'SM1', MessageStatus: 'undelivered' }, 'wrong-token')).status).toBe(401);
+    expect(await (await post({ MessageSid: 'SM1', MessageStatus: 'delivered' })).json()).toEqual({ received: true, signalled: 0 });
+  });
+});
