@@ -352,3 +352,43 @@ describe('POST /v1/invoices/bulk', () => {
     expect(answer).toMatchObject({ status: 400, body: { errors: [{ field: 'invoices' }] } });
   });
 });
+
+describe('hostile and malformed commands', () => {
+  let invoiceId: string;
+  beforeAll(async () => {
+    invoiceId = (await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() })).body.invoiceId as string;
+  });
+
+  const table: [string, string, unknown, number, string][] = [
+    ['payment of zero', 'payments', { paymentId: 'p0', amountMinor: 0, currency: 'GBP', method: 'card' }, 400, 'amountMinor'],
+    ['payment beyond safe integers', 'payments', { paymentId: 'p1', amountMinor: 1e20, currency: 'GBP', method: 'card' }, 400, 'amountMinor'],
+    ['payment in a made-up currency', 'payments', { paymentId: 'p2', amountMinor: 100, currency: 'EURO', method: 'card' }, 400, 'currency'],
+    ['payment received "yesterday"', 'payments', { paymentId: 'p3', amountMinor: 100, currency: 'GBP', method: 'card', receivedAt: 'yesterday' }, 400, 'receivedAt'],
+    ['payment id with markup', 'payments', { paymentId: '<img src=x onerror=alert(1)>', amountMinor: 100, currency: 'GBP', method: 'card' }, 400, 'paymentId'],
+    ['payment with an extra field', 'payments', { paymentId: 'p4', amountMinor: 100, currency: 'GBP', method: 'card', invoiceId: 'other' }, 400, ''],
+    ['dispute without a reason', 'disputes', { reason: '   ' }, 400, 'reason'],
+    ['dispute reason of 3000 characters', 'disputes', { reason: 'x'.repeat(3000) }, 400, 'reason'],
+    ['resolution that does not exist', 'disputes/resolve', { resolution: 'forgive' }, 400, 'resolution'],
+    ['negative credit', 'disputes/resolve', { resolution: 'credit', creditMinor: -10 }, 400, 'creditMinor'],
+    ['plan with no installments', 'payment-plan', { installments: [] }, 400, 'installments'],
+    ['plan with 200 installments', 'payment-plan', { installments: Array.from({ length: 200 }, (_, i) => ({ dueDate: `2027-01-${String((i % 28) + 1).padStart(2, '0')}`, amountMinor: 1 })) }, 400, 'installments'],
+    ['plan in the past', 'payment-plan', { installments: [{ dueDate: '2020-01-01', amountMinor: 125_000 }] }, 422, 'installments.0.dueDate'],
+    ['pause until "soon"', 'pause', { reason: 'x', until: 'soon' }, 400, 'until'],
+    ['pause until the past', 'pause', { reason: 'x', until: '2020-01-01T00:00:00Z' }, 422, 'until'],
+    ['call outcome that does not exist', 'call-outcomes', { outcome: 'voicemail' }, 400, 'outcome'],
+    ['promise without a date', 'call-outcomes', { outcome: 'promise_to_pay' }, 400, 'promiseDate'],
+    ['negative waiver', 'fees/waive', { reason: 'x', amountMinor: -1 }, 400, 'amountMinor'],
+    ['an array instead of an object', 'disputes', [{ reason: 'x' }], 400, ''],
+    ['null', 'pause', null, 400, ''],
+  ];
+
+  it.each(table)('refuses %s (%s) with %i naming the field, changing nothing', async (_, path, body, status, field) => {
+    const answer = await api.call('POST', `/v1/cases/${invoiceId}/${path}`, { key: api.keys.admin, body });
+    expect(answer.status).toBe(status);
+    expect(answer.contentType).toBe('application/problem+json');
+    if (field) expect(answer.body.errors?.map((e) => e.field)).toContain(field);
+    const state = await harness.client.workflow.getHandle(`collection-${invoiceId}`).query('caseState');
+    expect(state).toMatchObject({ balanceMinor: 125_000, paymentIds: [], disputed: null, paused: null, paymentPlan: null, promiseToPay: null });
+    expect(await harness.prisma.payment.count({ where: { invoiceId } })).toBe(0);
+  });
+});
