@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { problem } from './problem.js';
+import { requestContext } from './request-context.js';
 import type { ReadinessCheck } from './readiness.js';
 import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
@@ -22,6 +23,7 @@ export interface AppDependencies {
 export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
   const app = new OpenAPIHono();
   app.use(requestId());
+  app.use((c, next) => requestContext.run({ requestId: c.get('requestId') }, next));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

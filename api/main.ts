@@ -6,6 +6,7 @@ import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { createApp } from './app.js';
 import { postgresCheck, temporalCheck } from './dependency-checks.js';
+import { requestIdClientInterceptor } from './request-context.js';
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
@@ -18,7 +19,7 @@ const app = createApp({
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
   cases: {
     prisma,
-    temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }),
+    temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [requestIdClientInterceptor] } }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...(config.PAYMENT_WEBHOOK_SECRET ? { paymentWebhookSecret: config.PAYMENT_WEBHOOK_SECRET } : {}),
     providerWebhooks: {

@@ -392,3 +392,24 @@ describe('hostile and malformed commands', () => {
     expect(await harness.prisma.payment.count({ where: { invoiceId } })).toBe(0);
   });
 });
+
+describe('request ids', () => {
+  it('carries the X-Request-Id of each call into the workflow and the activities it schedules', async () => {
+    const created = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody(), headers: { 'x-request-id': 'req-create-0001' } });
+    const invoiceId = created.body.invoiceId as string;
+    await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: { paymentId: `pi_req_${invoiceId.slice(0, 8)}`, amountMinor: 100, currency: 'GBP', method: 'card' }, headers: { 'x-request-id': 'req-pay-0002' } });
+    const handle = harness.client.workflow.getHandle(`collection-${invoiceId}`);
+    const header = (fields: Record<string, { data?: Uint8Array | null }> | null | undefined) => {
+      const data = fields?.['request-id']?.data;
+      return data ? (JSON.parse(Buffer.from(data).toString()) as string) : undefined;
+    };
+    const events = await eventually(
+      async () => (await handle.fetchHistory()).events ?? [],
+      (list) => list.filter((e) => e.activityTaskScheduledEventAttributes).some((e) => header(e.activityTaskScheduledEventAttributes?.header?.fields) === 'req-pay-0002'),
+    );
+    expect(header(events[0]?.workflowExecutionStartedEventAttributes?.header?.fields)).toBe('req-create-0001');
+    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => header(e.activityTaskScheduledEventAttributes?.header?.fields));
+    expect(scheduled[0]).toBe('req-create-0001'); // the case_opened batch, scheduled for the creating request
+    expect(scheduled).toContain('req-pay-0002');
+  });
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../scripts/migrator/migrator.js';
-import { workflowsPath } from '../worker/create-worker.js';
+import { workflowInterceptorModules, workflowsPath } from '../worker/create-worker.js';
 import { createTestDatabase } from './support/database.js';
 import { startTemporalDevServer } from './support/temporal-dev-server.js';
 
@@ -27,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cleanups.push(temporal.stop, database.drop, () => rm(bundleDir, { recursive: true, force: true }));
     await migrate({ databaseUrl: database.url, migrationsDir: new URL('../prisma/migrations', import.meta.url).pathname });
 
-    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+    const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietBundlerLogger });
     const workflowBundlePath = join(bundleDir, 'workflow-bundle.js');
     await writeFile(workflowBundlePath, bundle.code);
 

@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { requestIdActivityInterceptor } from './activity-interceptors.js';
 import type { LegalPartner } from '../activities/providers/legal-partner.js';
 import type { Senders } from '../activities/providers/types.js';
 import type { PrismaClient } from '../prisma/client.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Bundled with the workflows (pass the same list to bundleWorkflowCode). */
+export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
 
 export interface CollectionWorkerOptions {
   readonly connection: NativeConnection;
@@ -25,6 +28,7 @@ export async function createCollectionWorker(options: CollectionWorkerOptions): 
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    interceptors: { workflowModules: workflowInterceptorModules, activity: [requestIdActivityInterceptor] },
     activities: createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner }),
     ...(options.identity ? { identity: options.identity } : {}),
   });

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
 import type { Senders } from '../../activities/providers/types.js';
+import { requestIdClientInterceptor } from '../../api/request-context.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
 import { createCollectionWorker } from '../../worker/create-worker.js';
 
@@ -56,7 +57,7 @@ export async function createWorkerHarness(options: { senders?: Senders; temporal
   const taskQueue = `test-${randomUUID()}`;
   const prisma = createPrismaClient(inject('databaseUrl'));
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, interceptors: { workflow: [requestIdClientInterceptor] } });
   const nativeConnection = await NativeConnection.connect({ address });
   const sinkDir = await mkdtemp(join(tmpdir(), 'collections-sinks-'));
 

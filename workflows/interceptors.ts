@@ -1,0 +1,39 @@
+import type { WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import { decodeRequestId, encodeRequestId, REQUEST_ID_HEADER } from './request-id.js';
+
+/**
+ * Remembers the request id of the last start, signal or update this case received, adds it to
+ * the workflow's log lines and passes it to every activity it schedules. (Module state here is
+ * per workflow execution: the SDK isolates each workflow's globals.)
+ */
+let lastRequestId: string | undefined;
+
+export const interceptors: WorkflowInterceptorsFactory = () => ({
+  inbound: [
+    {
+      async execute(input, next) {
+        lastRequestId = decodeRequestId(input.headers) ?? lastRequestId;
+        return next(input);
+      },
+      async handleSignal(input, next) {
+        lastRequestId = decodeRequestId(input.headers) ?? lastRequestId;
+        return next(input);
+      },
+      async handleUpdate(input, next) {
+        lastRequestId = decodeRequestId(input.headers) ?? lastRequestId;
+        return next(input);
+      },
+    },
+  ],
+  outbound: [
+    {
+      async scheduleActivity(input, next) {
+        if (!lastRequestId) return next(input);
+        return next({ ...input, headers: { ...input.headers, [REQUEST_ID_HEADER]: encodeRequestId(lastRequestId) } });
+      },
+      getLogAttributes(input, next) {
+        return next(lastRequestId ? { ...input, requestId: lastRequestId } : input);
+      },
+    },
+  ],
+});
