@@ -322,6 +322,7 @@ describe('fees, cancellation and write-off', () => {
     expect(written).toMatchObject({ status: 200, body: { stage: 'written_off', closed: { reason: 'written_off' } } });
     const invoice = await eventually(() => harness.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } }), (row) => row.status === 'written_off');
     expect(invoice.status).toBe('written_off');
+    await harness.client.workflow.getHandle(`collection-${invoiceId}`).result();
     expect((await api.call('POST', `/v1/cases/${invoiceId}/cancel`, { key: api.keys.admin, body: { reason: 'x' } })).status).toBe(409); // the case has ended
   });
 });
@@ -397,6 +398,7 @@ describe('request ids', () => {
   it('carries the X-Request-Id of each call into the workflow and the activities it schedules', async () => {
     const created = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody(), headers: { 'x-request-id': 'req-create-0001' } });
     const invoiceId = created.body.invoiceId as string;
+    await eventually(() => harness.prisma.collectionEvent.count({ where: { invoiceId } }), (n) => n > 0); // the case has opened
     await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: { paymentId: `pi_req_${invoiceId.slice(0, 8)}`, amountMinor: 100, currency: 'GBP', method: 'card' }, headers: { 'x-request-id': 'req-pay-0002' } });
     const handle = harness.client.workflow.getHandle(`collection-${invoiceId}`);
     const header = (fields: Record<string, { data?: Uint8Array | null }> | null | undefined) => {

@@ -8,18 +8,21 @@ import { decodeRequestId, encodeRequestId, REQUEST_ID_HEADER } from './request-i
  */
 let lastRequestId: string | undefined;
 
+// Every method passes straight through, without `async`: an extra await here would move when an
+// update completes relative to the commands the main loop issues, and break replay of old histories.
+
 export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [
     {
-      async execute(input, next) {
+      execute(input, next) {
         lastRequestId = decodeRequestId(input.headers) ?? lastRequestId;
         return next(input);
       },
-      async handleSignal(input, next) {
+      handleSignal(input, next) {
         lastRequestId = decodeRequestId(input.headers) ?? lastRequestId;
         return next(input);
       },
-      async handleUpdate(input, next) {
+      handleUpdate(input, next) {
         lastRequestId = decodeRequestId(input.headers) ?? lastRequestId;
         return next(input);
       },
@@ -27,7 +30,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
   ],
   outbound: [
     {
-      async scheduleActivity(input, next) {
+      scheduleActivity(input, next) {
         if (!lastRequestId) return next(input);
         return next({ ...input, headers: { ...input.headers, [REQUEST_ID_HEADER]: encodeRequestId(lastRequestId) } });
       },
