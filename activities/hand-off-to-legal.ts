@@ -13,7 +13,7 @@ export function makeHandOffToLegal(prisma: PrismaClient, partner: LegalPartner) 
 
     const invoice = await prisma.invoice.findUniqueOrThrow({
       where: { id: request.invoiceId },
-      include: { customer: true, events: { orderBy: { occurredAt: 'asc' } }, payments: true, feeEntries: true, disputes: true, paymentPlans: { include: { installments: true } } },
+      include: { customer: true, events: { orderBy: [{ sequence: { sort: 'asc', nulls: 'last' } }, { occurredAt: 'asc' }] }, payments: true, feeEntries: true, disputes: true, paymentPlans: { include: { installments: true } } },
     });
     const packet = { reason: request.reason, preparedAt: new Date().toISOString(), invoice };
     const stored = JSON.parse(JSON.stringify(packet, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)));

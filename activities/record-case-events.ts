@@ -1,18 +1,52 @@
 import type { PrismaClient } from '../prisma/client.js';
-import type { CaseRecordBatch } from '../workflows/activity-interfaces.js';
+import type { CaseRecord, CaseRecordBatch } from '../workflows/activity-interfaces.js';
+
+type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+async function writeRecord(tx: Transaction, invoiceId: string, record: CaseRecord): Promise<void> {
+  switch (record.type) {
+    case 'dispute_opened':
+      await tx.dispute.createMany({ data: [{ id: record.id, invoiceId, reason: record.reason, openedBy: record.openedBy, openedAt: new Date(record.openedAt) }], skipDuplicates: true });
+      return;
+    case 'dispute_resolved':
+      await tx.dispute.updateMany({
+        where: { id: record.id },
+        data: { resolution: record.resolution, creditAmountMinor: record.creditMinor === null ? null : BigInt(record.creditMinor), resolvedBy: record.resolvedBy, resolvedAt: new Date(record.resolvedAt) },
+      });
+      return;
+    case 'plan': {
+      const plan = { status: record.status, endedAt: record.endedAt ? new Date(record.endedAt) : null };
+      await tx.paymentPlan.upsert({
+        where: { id: record.id },
+        create: { id: record.id, invoiceId, agreedBy: record.agreedBy, agreedAt: new Date(record.agreedAt), totalMinor: BigInt(record.totalMinor), currency: record.currency, ...plan },
+        update: plan,
+      });
+      for (const installment of record.installments) {
+        const values = { amountMinor: BigInt(installment.amountMinor), paidAmountMinor: BigInt(installment.paidMinor), status: installment.status };
+        await tx.paymentPlanInstallment.upsert({
+          where: { planId_sequence: { planId: record.id, sequence: installment.sequence } },
+          create: { planId: record.id, sequence: installment.sequence, dueDate: new Date(installment.dueDate.length === 10 ? `${installment.dueDate}T00:00:00Z` : installment.dueDate), ...values },
+          update: values,
+        });
+      }
+      return;
+    }
+  }
+}
 
 /**
- * Writes a batch of audit events and payments and brings the invoice row in line with the
- * workflow, in one transaction. Events and payments are unique on their keys, so a retried
+ * Writes a batch of audit events, payments, disputes and plans and brings the invoice row in
+ * line with the workflow, in one transaction. Every row is keyed by the workflow, so a retried
  * batch writes nothing twice.
  */
 export function makeRecordCaseEvents(prisma: PrismaClient) {
   return async function recordCaseEvents(batch: CaseRecordBatch): Promise<{ created: number }> {
-    const [events] = await prisma.$transaction([
-      prisma.collectionEvent.createMany({
+    return prisma.$transaction(async (tx) => {
+      const events = await tx.collectionEvent.createMany({
         data: batch.events.map((event) => ({
           invoiceId: event.invoiceId,
           idempotencyKey: event.idempotencyKey,
+          sequence: event.sequence ?? null,
           category: event.category,
           kind: event.kind,
           action: event.action ?? null,
@@ -23,8 +57,8 @@ export function makeRecordCaseEvents(prisma: PrismaClient) {
           details: event.details,
         })),
         skipDuplicates: true,
-      }),
-      prisma.payment.createMany({
+      });
+      await tx.payment.createMany({
         data: batch.payments.map((payment) => ({
           invoiceId: batch.invoiceId,
           externalPaymentId: payment.externalPaymentId,
@@ -35,12 +69,10 @@ export function makeRecordCaseEvents(prisma: PrismaClient) {
           receivedAt: new Date(payment.receivedAt),
         })),
         skipDuplicates: true,
-      }),
-      prisma.invoice.updateMany({
-        where: { id: batch.invoiceId },
-        data: { balanceMinor: BigInt(batch.invoice.balanceMinor), status: batch.invoice.status },
-      }),
-    ]);
-    return { created: events.count };
+      });
+      for (const record of batch.records ?? []) await writeRecord(tx, batch.invoiceId, record);
+      await tx.invoice.updateMany({ where: { id: batch.invoiceId }, data: { balanceMinor: BigInt(batch.invoice.balanceMinor), status: batch.invoice.status } });
+      return { created: events.count };
+    });
   };
 }

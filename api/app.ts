@@ -1,4 +1,3 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -8,6 +7,7 @@ import { problem } from './problem.js';
 import { requestContext } from './request-context.js';
 import type { ReadinessCheck } from './readiness.js';
 import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { paymentWebhook } from './webhooks/payments.js';
 import { providerWebhooks } from './webhooks/providers.js';
@@ -46,7 +46,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
     openapi: '3.1.0',
     info: { title: 'Collections orchestrator API', version: '0.1.0', description: 'Start, signal and query collection cases. Errors are application/problem+json (RFC 9457).' },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.route('/', docsRoutes());
 
   app.notFound((c) => problem(c, 404, { title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }));
   app.onError((error, c) => {

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
 import { loadConfig } from '../config/load.js';
+import { createLogger } from '../config/logger.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { createApp } from './app.js';
@@ -9,7 +9,7 @@ import { postgresCheck, temporalCheck } from './dependency-checks.js';
 import { requestIdClientInterceptor } from './request-context.js';
 
 const config = loadConfig();
-const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
+const logger = createLogger(config, 'api');
 const prisma = createPrismaClient(config.DATABASE_URL);
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
 const temporal = Connection.lazy(temporalConnectionSettings(config));

@@ -74,7 +74,7 @@ try {
   }
 
   const final = await handle.query(caseStateQuery);
-  const row = await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { events: { orderBy: { occurredAt: 'asc' } } } });
+  const row = await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id }, include: { events: { orderBy: [{ sequence: { sort: 'asc', nulls: 'last' } }, { occurredAt: 'asc' }] } } });
   console.log('workflow view:', { stage: final.stage, balanceMinor: final.balanceMinor, feesMinor: final.feesMinor, actions: final.recentActions.map((a) => `${a.stepId}:${a.status}`) });
   console.log('invoice row:  ', { status: row.status, balanceMinor: row.balanceMinor.toString() });
   console.log('audit log:');

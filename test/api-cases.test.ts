@@ -173,7 +173,11 @@ describe('contract', () => {
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/invoices', '/v1/cases/{invoiceId}', '/v1/cases/{invoiceId}/payments']));
     expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['CreateInvoice', 'Customer', 'RecordPayment']));
     const docs = await api.app.request('/docs');
-    expect(await docs.text()).toContain('/openapi.json');
+    expect(await docs.text()).toContain("url: '/openapi.json'");
+    const script = await api.app.request('/docs/swagger-ui-bundle.js');
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(100_000); // served from our package, no CDN
+    expect((await api.app.request('/docs/swagger-ui.css')).headers.get('content-type')).toContain('text/css');
   });
 });
 

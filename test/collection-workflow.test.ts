@@ -56,7 +56,7 @@ async function startCase(options: { policy?: CollectionPolicy; customer?: Custom
   finished.push({ workflowId });
   const sent = async (channel: 'email' | 'sms' | 'letter' | 'call_task' | 'legal') =>
     (await harness.sent(channel)).filter((entry) => entry.idempotencyKey.startsWith(made.invoice.id));
-  const events = async () => (await harness.prisma.collectionEvent.findMany({ where: { invoiceId: made.invoice.id }, orderBy: { occurredAt: 'asc' } })).map((e) => e.kind);
+  const events = async () => (await harness.prisma.collectionEvent.findMany({ where: { invoiceId: made.invoice.id }, orderBy: { sequence: 'asc' } })).map((e) => e.kind);
   return { made, handle, sent, events, invoiceId: made.invoice.id };
 }
 
@@ -191,6 +191,8 @@ describe.concurrent('the collection ladder', () => {
     // The held time moved the schedule: the first reminder is still ahead, about 1 s after resuming.
     expect(Date.parse(resumed.nextAction!.at)).toBeGreaterThan(Date.now());
     await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    const dispute = await eventually(() => harness.prisma.dispute.findFirst({ where: { invoiceId: c.invoiceId } }), (d) => d?.resolution != null);
+    expect(dispute).toMatchObject({ reason: 'goods damaged', openedBy: 'collector-anna', resolution: 'resumed', resolvedBy: 'collector-anna' });
     await c.handle.terminate('test done');
   });
 
@@ -200,6 +202,7 @@ describe.concurrent('the collection ladder', () => {
     expect(await refusal(credited.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'credit', creditMinor: 200_000, actor: 'c' }] }))).toMatch(/^creditMinor: the credit 200000 exceeds the balance 100000/);
     await credited.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'credit', creditMinor: 100_000, actor: 'c' }] });
     expect(await credited.handle.result()).toMatchObject({ stage: 'paid', creditedMinor: 100_000, balanceMinor: 0, closed: { reason: 'credited' } });
+    expect(await harness.prisma.dispute.findFirst({ where: { invoiceId: credited.invoiceId } })).toMatchObject({ resolution: 'credited', creditAmountMinor: 100_000n });
 
     const cancelled = await startCase();
     await cancelled.handle.executeUpdate(openDisputeUpdate, { args: [{ reason: 'never ordered', actor: 'c' }] });
@@ -222,6 +225,12 @@ describe.concurrent('the collection ladder', () => {
     expect(await c.handle.result()).toMatchObject({ stage: 'paid' });
     expect((await c.sent('email')).map((e) => e.template)).toEqual(['installment_reminder', 'installment_reminder', 'payment_receipt']);
     expect(await c.sent('letter')).toHaveLength(0);
+    const row = await harness.prisma.paymentPlan.findFirstOrThrow({ where: { invoiceId: c.invoiceId }, include: { installments: { orderBy: { sequence: 'asc' } } } });
+    expect(row).toMatchObject({ status: 'completed', agreedBy: 'collector-ben', totalMinor: 100_000n, endedAt: expect.any(Date) });
+    expect(row.installments.map((i) => [i.sequence, i.paidAmountMinor, i.status])).toEqual([
+      [1, 60_000n, 'paid'],
+      [2, 40_000n, 'paid'],
+    ]);
   });
 
   it('defaults a plan on a missed installment and resumes escalation', async () => {
@@ -232,6 +241,8 @@ describe.concurrent('the collection ladder', () => {
     await eventually(() => c.sent('letter'), (sent) => sent.length === 1);
     expect((await c.sent('email')).map((e) => e.template)).toEqual(['installment_reminder', 'overdue_notice']);
     expect((await query(c.handle)).paymentPlan).toBeNull();
+    const row = await eventually(() => harness.prisma.paymentPlan.findFirst({ where: { invoiceId: c.invoiceId }, include: { installments: true } }), (p) => p?.status === 'defaulted');
+    expect(row?.installments.map((i) => i.status)).toEqual(['missed']);
     await c.handle.terminate('test done');
   });
 

@@ -83,7 +83,7 @@ describe('npm run dev -- --detach', () => {
 
   it('starts the worker, which bundles the workflows and polls its task queue', async () => {
     const logPath = join(dataDir, 'logs', 'worker.log');
-    const polling = 'worker polling task queue "dev-command-test"';
+    const polling = 'worker polling task queue dev-command-test';
     // The API answers before the worker has finished bundling; give the bundle time.
     for (let waited = 0; waited < 60_000; waited += 500) {
       if ((await readFile(logPath, 'utf8').catch(() => '')).includes(polling)) break;

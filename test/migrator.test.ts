@@ -8,6 +8,7 @@ import { migrate, MigrationError, resolveRolledBack } from '../scripts/migrator/
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 const projectMigrations = new URL('../prisma/migrations', import.meta.url).pathname;
+const projectMigrationNames = ['20261122094500_init', '20261122111000_event_sequence'];
 
 let database: TestDatabase;
 let scratch: string;
@@ -41,27 +42,27 @@ const tableNames = async () =>
 describe('the migrator', () => {
   it('applies every migration to a fresh database and records it as Prisma Migrate does', async () => {
     const { applied } = await migrate({ databaseUrl: database.url, migrationsDir: projectMigrations });
-    expect(applied).toEqual(['20261122094500_init']);
+    expect(applied).toEqual(projectMigrationNames);
     const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations',
+      'SELECT migration_name, checksum, finished_at, applied_steps_count, rolled_back_at FROM _prisma_migrations ORDER BY migration_name',
     );
-    const file = await readFile(join(projectMigrations, '20261122094500_init', 'migration.sql'));
-    expect(rows).toEqual([
-      {
-        migration_name: '20261122094500_init',
-        checksum: createHash('sha256').update(file).digest('hex'),
+    const expected = await Promise.all(
+      projectMigrationNames.map(async (name) => ({
+        migration_name: name,
+        checksum: createHash('sha256').update(await readFile(join(projectMigrations, name, 'migration.sql'))).digest('hex'),
         finished_at: expect.any(Date),
         applied_steps_count: 1,
         rolled_back_at: null,
-      },
-    ]);
+      })),
+    );
+    expect(rows).toEqual(expected);
     expect(await tableNames()).toEqual(expect.arrayContaining(['customers', 'invoices', 'collection_events', 'payments', '_prisma_migrations']));
   });
 
   it('does nothing when run again', async () => {
     await migrate({ databaseUrl: database.url, migrationsDir: projectMigrations });
     expect(await migrate({ databaseUrl: database.url, migrationsDir: projectMigrations })).toEqual({ applied: [] });
-    expect(await query('SELECT 1 FROM _prisma_migrations')).toHaveLength(1);
+    expect(await query('SELECT 1 FROM _prisma_migrations')).toHaveLength(projectMigrationNames.length);
   });
 
   it('applies migrations in order, only the new ones on a later run', async () => {
@@ -106,8 +107,8 @@ describe('the migrator', () => {
       migrate({ databaseUrl: database.url, migrationsDir: projectMigrations }),
       migrate({ databaseUrl: database.url, migrationsDir: projectMigrations }),
     ]);
-    expect([...one.applied, ...two.applied]).toEqual(['20261122094500_init']);
-    expect(await query('SELECT 1 FROM _prisma_migrations')).toHaveLength(1);
+    expect([...one.applied, ...two.applied].sort()).toEqual(projectMigrationNames);
+    expect(await query('SELECT 1 FROM _prisma_migrations')).toHaveLength(projectMigrationNames.length);
   });
 
   it('rolls back a failing migration whole, records the failure, and blocks until it is resolved', async () => {

@@ -52,7 +52,7 @@ describe('round trip through every real part', () => {
       expect(result).toMatchObject({ invoiceId: made.invoice.id, stage: 'paid', paid: true, balanceMinor: 0, paymentIds: ['PAY-1', 'PAY-2'] });
     });
 
-    const events = await prisma.collectionEvent.findMany({ where: { invoiceId: made.invoice.id }, orderBy: { recordedAt: 'asc' } });
+    const events = await prisma.collectionEvent.findMany({ where: { invoiceId: made.invoice.id }, orderBy: { sequence: 'asc' } });
     expect(events.map((e) => [e.category, e.kind, e.actor])).toEqual([
       ['system', 'case_opened', 'system'],
       ['signal', 'payment_applied', 'test-erp'],

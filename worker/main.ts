@@ -1,13 +1,17 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { providersFromConfig } from '../activities/providers/from-config.js';
 import { loadConfig } from '../config/load.js';
+import { createLogger } from '../config/logger.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { createCollectionWorker } from './create-worker.js';
+import { temporalLoggerFor } from './temporal-logger.js';
 
 // The SDK's Runtime installs SIGINT/SIGTERM handlers: worker.run() then drains in-flight
 // tasks and resolves, so the finally block below closes the connections cleanly.
 const config = loadConfig();
+const logger = createLogger(config, 'worker');
+Runtime.install({ logger: temporalLoggerFor(logger) });
 const prisma = createPrismaClient(config.DATABASE_URL);
 const connection = await NativeConnection.connect(temporalConnectionSettings(config));
 try {
@@ -20,8 +24,8 @@ try {
     senders: providers.senders,
     legalPartner: providers.legalPartner,
   });
-  for (const line of providers.description) console.log(`provider ${line}`);
-  console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`);
+  logger.info({ providers: providers.description }, 'providers');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
   await worker.run();
 } finally {
   await connection.close();

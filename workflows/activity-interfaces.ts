@@ -10,6 +10,8 @@ export interface CollectionEventRecord {
   readonly invoiceId: string;
   /** Deterministic: a retry or a replay writes the same row, never a second one. */
   readonly idempotencyKey: string;
+  /** Order within the case: several events can share an instant. */
+  readonly sequence?: number;
   /** action: a step the workflow took; signal: something it received; system: its own bookkeeping. */
   readonly category: 'action' | 'signal' | 'system';
   readonly kind: string;
@@ -37,11 +39,18 @@ export interface PaymentRecord {
   readonly actor: string;
 }
 
+/** Disputes and payment plans as rows of their own; ids are made by the workflow, so a retry writes nothing twice. */
+export type CaseRecord =
+  | { readonly type: 'dispute_opened'; readonly id: string; readonly reason: string; readonly openedBy: string; readonly openedAt: string }
+  | { readonly type: 'dispute_resolved'; readonly id: string; readonly resolution: 'resumed' | 'credited' | 'cancelled'; readonly creditMinor: number | null; readonly resolvedBy: string; readonly resolvedAt: string }
+  | { readonly type: 'plan'; readonly id: string; readonly status: 'active' | 'completed' | 'defaulted' | 'cancelled'; readonly agreedBy: string; readonly agreedAt: string; readonly totalMinor: number; readonly currency: string; readonly endedAt: string | null; readonly installments: readonly { readonly sequence: number; readonly dueDate: string; readonly amountMinor: number; readonly paidMinor: number; readonly status: 'pending' | 'paid' | 'missed' }[] };
+
 export interface CaseRecordBatch {
   readonly invoiceId: string;
   readonly events: readonly CollectionEventRecord[];
   readonly payments: readonly PaymentRecord[];
   readonly invoice: InvoiceSync;
+  readonly records?: readonly CaseRecord[];
 }
 
 export type MessageChannel = 'email' | 'sms' | 'letter' | 'call_task';

@@ -8,6 +8,7 @@ import {
   setHandler,
   type SignalDefinition,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -35,7 +36,7 @@ import { lateFeeMinor } from '../domain/fees.js';
 import type { ActionType, PolicyStep } from '../domain/policy.js';
 import { dueDateAnchor, firstStepToRun } from '../domain/schedule.js';
 import { activities } from './activities.js';
-import type { CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
+import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
 import { caseView, describeTimedEvent } from './case-view.js';
 import {
   agreePaymentPlanUpdate,
@@ -90,6 +91,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const pendingEvents: CollectionEventRecord[] = [...(input.carried?.pendingEvents ?? [])];
   const pendingPayments: PaymentRecord[] = [...(input.carried?.pendingPayments ?? [])];
   const pendingWaivers: FeeWaiverRecord[] = [...(input.carried?.pendingWaivers ?? [])];
+  const pendingRecords: CaseRecord[] = [...(input.carried?.pendingRecords ?? [])];
+  let disputeRecordId = input.carried?.disputeRecordId;
+  let planRecordId = input.carried?.planRecordId;
 
   const context = (): CommandContext => ({ now: Date.now(), policy, timezone, anchorMillis });
   const view = (): CaseView => caseView(input, state, nextTimedEvent(state, schedule, Date.now()), Date.now(), dueAt);
@@ -99,6 +103,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     pendingEvents.push({
       invoiceId: input.invoiceId,
       idempotencyKey: `${workflowId}:event:${eventSequence}`,
+      sequence: eventSequence,
       occurredAt: new Date().toISOString(),
       ...event,
     });
@@ -111,8 +116,10 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       changed = true;
       return false;
     }
+    const before = state;
     state = accountForHolds(state, result.state, context());
     if (result.kind !== 'noop') record({ category, kind: result.kind, actor, details: toJson(result.details) });
+    noteRecords(before, state, result.kind, result.details, actor);
     changed = true;
     return true;
   }
@@ -165,6 +172,29 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     pendingPayments.push({ externalPaymentId: payment.paymentId, amountMinor: payment.amountMinor, currency: payment.currency, method: payment.method, receivedAt: payment.receivedAt, actor: payment.actor });
   }
 
+  /** Disputes and plans also get rows of their own, written with the next batch. */
+  function noteRecords(before: CaseState, after: CaseState, kind: string, details: { [key: string]: unknown }, actor: string): void {
+    const now = new Date().toISOString();
+    if (!before.dispute && after.dispute) {
+      disputeRecordId = uuid4();
+      pendingRecords.push({ type: 'dispute_opened', id: disputeRecordId, reason: after.dispute.reason, openedBy: after.dispute.openedBy, openedAt: new Date(after.dispute.openedAt).toISOString() });
+    }
+    if (before.dispute && !after.dispute && disputeRecordId) {
+      const resolution = details.resolution === 'credit' ? 'credited' : details.resolution === 'cancel' ? 'cancelled' : 'resumed';
+      pendingRecords.push({ type: 'dispute_resolved', id: disputeRecordId, resolution, creditMinor: typeof details.creditMinor === 'number' ? details.creditMinor : null, resolvedBy: actor, resolvedAt: now });
+      disputeRecordId = undefined;
+    }
+    const plan = after.plan ?? before.plan;
+    if (!plan || (before.plan === after.plan && before.closed === after.closed)) return;
+    if (!before.plan) planRecordId = uuid4();
+    if (!planRecordId) return;
+    const ended = !after.plan || Boolean(after.closed);
+    const status = !ended ? 'active' : after.closed?.reason === 'paid' ? 'completed' : kind === 'payment_plan_defaulted' ? 'defaulted' : 'cancelled';
+    const installments = plan.installments.map((i) => ({ sequence: i.sequence, dueDate: i.dueDate, amountMinor: i.amountMinor, paidMinor: i.paidMinor, status: status === 'defaulted' && i.status === 'pending' ? ('missed' as const) : i.status }));
+    pendingRecords.push({ type: 'plan', id: planRecordId, status, agreedBy: plan.agreedBy, agreedAt: new Date(plan.agreedAt).toISOString(), totalMinor: plan.installments.reduce((sum, i) => sum + i.amountMinor, 0), currency: state.currency, endedAt: ended ? now : null, installments });
+    if (ended) planRecordId = undefined;
+  }
+
   function noteWaiver(before: CaseState, command: WaiveFeeCommand): void {
     const amountMinor = before.feesMinor - state.feesMinor;
     pendingWaivers.push({ idempotencyKey: `${workflowId}:waiver:${eventSequence}`, invoiceId: input.invoiceId, amountMinor, currency: state.currency, balanceAfterMinor: state.balanceMinor, reason: command.reason, actor: command.actor });
@@ -178,8 +208,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     if (pendingEvents.length === 0 && pendingPayments.length === 0) return;
     const events = pendingEvents.splice(0);
     const payments = pendingPayments.splice(0);
+    const records = pendingRecords.splice(0);
     await activities.recordCaseEvents.executeWithOptions({ summary: `Record ${events.map((e) => e.kind).join(', ') || 'payments'}; balance ${state.balanceMinor} ${state.currency} minor units` }, [
-      { invoiceId: input.invoiceId, events, payments, invoice: { balanceMinor: state.balanceMinor, status: invoiceStatus(state) } },
+      { invoiceId: input.invoiceId, events, payments, invoice: { balanceMinor: state.balanceMinor, status: invoiceStatus(state) }, ...(records.length ? { records } : {}) },
     ]);
   }
 
@@ -229,7 +260,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       await condition(allHandlersFinished);
       await flush();
       // Signals may land between the flush and the hand-over: whatever is unwritten travels along.
-      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence, pendingEvents, pendingPayments, pendingWaivers } });
+      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence, pendingEvents, pendingPayments, pendingWaivers, pendingRecords, ...(disputeRecordId ? { disputeRecordId } : {}), ...(planRecordId ? { planRecordId } : {}) } });
     }
     const next = nextTimedEvent(state, schedule, Date.now());
     publish(next);

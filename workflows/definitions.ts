@@ -13,7 +13,7 @@ import type {
 } from '../domain/case/commands.js';
 import type { ActionRecord, CaseStage, CaseState, Installment } from '../domain/case/state.js';
 import type { CollectionPolicy } from '../domain/policy.js';
-import type { CollectionEventRecord, FeeWaiverRecord, PaymentRecord } from './activity-interfaces.js';
+import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, PaymentRecord } from './activity-interfaces.js';
 
 /**
  * The one definition of the collection workflow's interface: input, signals, updates, query.
@@ -83,6 +83,10 @@ export interface CarriedState {
   readonly pendingPayments: readonly PaymentRecord[];
   /** Fee waivers granted but not yet posted to the ledger. */
   readonly pendingWaivers?: readonly FeeWaiverRecord[];
+  readonly pendingRecords?: readonly CaseRecord[];
+  /** Row ids of the open dispute and the active plan. */
+  readonly disputeRecordId?: string;
+  readonly planRecordId?: string;
 }
 
 export interface NextAction {

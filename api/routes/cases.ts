@@ -118,7 +118,7 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
 
   routes.openapi(getCaseRoute, async (c) => {
     const { invoiceId } = c.req.valid('param');
-    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, include: { customer: true, payments: true, feeEntries: true, events: { orderBy: { occurredAt: 'asc' } } } });
+    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, include: { customer: true, payments: true, feeEntries: true, events: { orderBy: [{ sequence: { sort: 'asc', nulls: 'last' } }, { occurredAt: 'asc' }] } } });
     if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
     const { events, ...record } = invoice;
     const state = await temporal.workflow
