@@ -9,6 +9,7 @@ import type { ReadinessCheck } from './readiness.js';
 import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { policyRoutes } from './routes/policies.js';
 import { paymentWebhook } from './webhooks/payments.js';
 import { providerWebhooks } from './webhooks/providers.js';
 
@@ -39,6 +40,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
   app.route('/', healthRoutes({ checks: readinessChecks }));
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, secret: cases.paymentWebhookSecret }));
+  if (cases) app.route('/', policyRoutes(cases.prisma));
   if (cases) app.route('/', caseRoutes(cases));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });

@@ -31,6 +31,8 @@ const routes: [method: string, path: string, allowed: Role[], body?: unknown][] 
   ['POST', `/v1/cases/${unknownCase}/fees/waive`, ['collector', 'admin'], { reason: 'x' }],
   ['POST', `/v1/cases/${unknownCase}/cancel`, ['admin'], { reason: 'x' }],
   ['POST', `/v1/cases/${unknownCase}/write-off`, ['admin'], { reason: 'x' }],
+  ['POST', '/v1/policies', ['admin'], { policy: {} }],
+  ['GET', '/v1/policies', ['system', 'collector', 'admin']],
 ];
 
 describe('auth matrix', () => {

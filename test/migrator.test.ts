@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { migrate, MigrationError, resolveRolledBack } from '../scripts/migrator/
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 const projectMigrations = new URL('../prisma/migrations', import.meta.url).pathname;
-const projectMigrationNames = ['20261122094500_init', '20261122111000_event_sequence'];
+// Every migration folder in the project, in the order they apply.
+const projectMigrationNames = readdirSync(projectMigrations, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
 let database: TestDatabase;
 let scratch: string;

@@ -96,6 +96,9 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
 
   routes.openapi(createInvoiceRoute, async (c) => {
     const outcome = await createCase({ prisma, temporal, taskQueue }, c.req.valid('json'), c.get('principal').name);
+    if (outcome.kind === 'unknown_policy') {
+      return problem(c, 422, { title: 'Unknown policy', detail: `No collection policy ${outcome.ref}.`, errors: [{ field: outcome.field, rule: 'exists', message: `no policy ${outcome.ref}` }] }) as never;
+    }
     if (outcome.kind === 'conflict') {
       return problem(c, 409, {
         title: 'Conflicting invoice',

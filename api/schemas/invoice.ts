@@ -1,6 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { calendarDate, currencyCode, identifier, locale, minorUnits, text, timezone } from './common.js';
 
+export const policyRefSchema = z
+  .object({ name: z.string().min(1).max(128), version: z.number().int().positive() })
+  .strict()
+  .openapi('PolicyRef', { description: 'A stored collection policy version (see POST /v1/policies).' });
+
 export const postalAddressSchema = z
   .object({
     line1: text(255),
@@ -22,6 +27,7 @@ export const customerSchema = z
     timezone,
     locale,
     tier: text(32).optional(),
+    policy: policyRefSchema.optional().openapi({ description: 'This customer’s policy; the invoice’s own policy wins, the default policy is the fallback.' }),
   })
   .strict()
   .openapi('Customer');
@@ -37,6 +43,7 @@ export const createInvoiceSchema = z
     amountMinor: minorUnits,
     currency: currencyCode,
     paymentLink: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional(),
+    policy: policyRefSchema.optional(),
   })
   .strict()
   .refine((invoice) => invoice.issueDate <= invoice.dueDate, { message: 'must not be before issueDate', path: ['dueDate'] })

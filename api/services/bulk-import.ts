@@ -35,6 +35,7 @@ export async function bulkImport(deps: Dependencies, rows: readonly unknown[], a
     try {
       const outcome = await createCase(deps, parsed.data, actor);
       if (outcome.kind === 'conflict') return { index, status: 'conflict', invoiceId: outcome.invoiceId, fields: outcome.fields };
+      if (outcome.kind === 'unknown_policy') return { index, status: 'invalid', errors: [{ field: outcome.field, rule: 'exists', message: `no policy ${outcome.ref}` }] };
       return { index, status: outcome.kind, invoiceId: outcome.invoiceId };
     } catch (error) {
       return { index, status: 'failed', message: error instanceof Error ? error.message.split('\n')[0]! : 'failed' };

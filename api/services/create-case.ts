@@ -10,6 +10,7 @@ import { policyFromRow } from './policy-from-row.js';
 
 export type CreateCaseOutcome =
   | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string }
+  | { readonly kind: 'unknown_policy'; readonly field: string; readonly ref: string }
   | { readonly kind: 'conflict'; readonly invoiceId: string; readonly fields: string[] };
 
 interface Dependencies {
@@ -39,6 +40,10 @@ function differingFields(existing: { number: string; issueDate: Date; dueDate: D
  */
 export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string): Promise<CreateCaseOutcome> {
   const c = body.customer;
+  const findPolicy = (ref: { name: string; version: number } | undefined) => (ref ? prisma.collectionPolicy.findUnique({ where: { name_version: ref } }) : Promise.resolve(null));
+  const [invoicePolicy, customerPolicy] = await Promise.all([findPolicy(body.policy), findPolicy(c.policy)]);
+  if (body.policy && !invoicePolicy) return { kind: 'unknown_policy', field: 'policy', ref: `${body.policy.name}@${body.policy.version}` };
+  if (c.policy && !customerPolicy) return { kind: 'unknown_policy', field: 'customer.policy', ref: `${c.policy.name}@${c.policy.version}` };
   const customerData = {
     name: c.name,
     billingEmail: c.email ?? null,
@@ -52,6 +57,7 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     timezone: c.timezone,
     locale: c.locale,
     tier: c.tier ?? null,
+    ...(customerPolicy ? { policyId: customerPolicy.id } : {}),
   };
   // Insert-or-ignore, then update: unlike Prisma's upsert this cannot fail when two requests
   // bring the same new customer at the same moment (ON CONFLICT DO NOTHING underneath).
@@ -78,6 +84,7 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
           balanceMinor: BigInt(body.amountMinor),
           currency: body.currency,
           paymentLink: body.paymentLink ?? null,
+          policyId: invoicePolicy?.id ?? null,
           workflowId: collectionWorkflowId(id),
         },
         include: { customer: true, policy: true },
@@ -94,10 +101,11 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     if (fields.length > 0) return { kind: 'conflict', invoiceId: invoice.id, fields };
   }
 
+  const storedDefault = await prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' } });
   const policy = choosePolicy({
     invoice: invoice.policy ? policyFromRow(invoice.policy) : null,
     customer: customer.policy ? policyFromRow(customer.policy) : null,
-    fallback: defaultPolicy,
+    fallback: storedDefault ? policyFromRow(storedDefault) : defaultPolicy,
   });
   const workflowId = invoice.workflowId ?? collectionWorkflowId(invoice.id);
   try {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "collection_policies" ADD COLUMN     "settings" JSONB;
+
