@@ -4,11 +4,10 @@
  */
 export type Channel = 'email' | 'sms' | 'letter' | 'call_task';
 
-export interface Reachability {
-  readonly email: boolean;
-  readonly phone: boolean;
-  readonly postalAddress: boolean;
-}
+/** What a channel needs from the customer: SMS and calls both need the phone. */
+export type ContactPoint = 'email' | 'phone' | 'postalAddress';
+
+export type Reachability = Readonly<Record<ContactPoint, boolean>>;
 
 const fallbacks: Record<Channel, readonly Channel[]> = {
   email: ['email', 'sms', 'letter'],
@@ -17,9 +16,16 @@ const fallbacks: Record<Channel, readonly Channel[]> = {
   call_task: ['call_task', 'email', 'letter'],
 };
 
-const usable = (channel: Channel, reach: Reachability) =>
-  channel === 'email' ? reach.email : channel === 'letter' ? reach.postalAddress : reach.phone;
+export function contactPointOf(channel: Channel): ContactPoint {
+  return channel === 'email' ? 'email' : channel === 'letter' ? 'postalAddress' : 'phone';
+}
 
 export function channelsToTry(action: Channel, reach: Reachability): Channel[] {
-  return fallbacks[action].filter((channel) => usable(channel, reach));
+  return fallbacks[action].filter((channel) => reach[contactPointOf(channel)]);
+}
+
+/** Which contact points a customer has and that have not proved unusable. */
+export function reachability(contact: { email?: string; phone?: string; postalAddress?: object }, unreachable: readonly ContactPoint[]): Reachability {
+  const usable = (point: ContactPoint) => Boolean(contact[point]) && !unreachable.includes(point);
+  return { email: usable('email'), phone: usable('phone'), postalAddress: usable('postalAddress') };
 }

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { channelsToTry, type Channel } from '../domain/channels.js';
+import { channelsToTry, type Channel, contactPointOf, reachability } from '../domain/channels.js';
 import {
   accountForHolds,
   agreePaymentPlan,
@@ -29,7 +29,7 @@ import {
   waiveFee,
   writeOffInvoice,
 } from '../domain/case/commands.js';
-import { type CaseState, initialCaseState, isHeld, stageOf, withAction } from '../domain/case/state.js';
+import { type CaseState, initialCaseState, isHeld, stageOf, withAction, withUnreachable } from '../domain/case/state.js';
 import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, promiseCheck } from '../domain/case/time-outcomes.js';
 import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
 import { lateFeeMinor } from '../domain/fees.js';
@@ -321,9 +321,14 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     state = { ...state, nextStepIndex: index + 1 };
   }
 
+  /** The idempotency key of one action of the ladder: a retry, a replay or a restart finds the same one. */
+  function actionKey(stepId: string, type: ActionType): string {
+    return `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${stepId}:${type}`;
+  }
+
   async function runAction(step: PolicyStep, type: ActionType, template: string): Promise<void> {
-    const key = `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${step.id}:${type}`;
     if (type === 'late_fee') return chargeLateFee(step.id);
+    const key = actionKey(step.id, type);
     if (type === 'legal_handoff') {
       const { partner, reference } = await activities.handOffToLegal.executeWithOptions({ summary: `Hand invoice ${input.invoiceNumber} of ${customer.name} to the legal partner` }, [
         { idempotencyKey: key, invoiceId: input.invoiceId, reason: `policy step ${step.id}` },
@@ -339,7 +344,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     const rule = policy.feeRule;
     if (!rule) return;
     const fee = lateFeeMinor(rule, state.balanceMinor, state.feesMinor);
-    const key = `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${occurrenceId}:late_fee`;
+    const key = actionKey(occurrenceId, 'late_fee');
     if (fee === 0) {
       state = withAction(state, { stepId: occurrenceId, action: 'late_fee', status: 'skipped', at: Date.now(), note: 'cap reached or nothing owed' });
       record({ category: 'action', kind: 'late_fee_skipped', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feesMinor: state.feesMinor } });
@@ -357,15 +362,10 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   /** Sends on the action's channel, falling back channel by channel when a recipient proves undeliverable. */
   async function deliver(stepId: string, action: Channel | 'installment_reminder' | 'receipt', template: string, key: string, installment?: { sequence: number; dueDate: string; amountMinor: number }): Promise<void> {
     const wanted: Channel = action === 'installment_reminder' || action === 'receipt' ? 'email' : action;
-    const reach = {
-      email: Boolean(customer.email) && !state.unreachable.includes('email'),
-      phone: Boolean(customer.phone) && !state.unreachable.includes('phone'),
-      postalAddress: Boolean(customer.postalAddress) && !state.unreachable.includes('postalAddress'),
-    };
-    const channels = channelsToTry(wanted, reach);
+    const channels = channelsToTry(wanted, reachability(customer, state.unreachable));
     if (channels.length === 0) {
       state = withAction(state, { stepId, action, status: 'skipped', at: Date.now(), note: 'no usable contact' });
-      record({ category: 'action', kind: 'step_skipped', action: asAction(wanted), actor: 'system', details: { stepId, reason: 'the customer has no usable contact for this step' } });
+      record({ category: 'action', kind: 'step_skipped', action: wanted, actor: 'system', details: { stepId, reason: 'the customer has no usable contact for this step' } });
       return;
     }
     for (const channel of channels) {
@@ -390,13 +390,12 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
           },
         }]);
         state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: receipt.providerMessageId });
-        record({ category: 'action', kind: 'step_sent', action: asAction(channel), actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel } });
+        record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel } });
         return;
       } catch (error) {
         if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== RECIPIENT_UNDELIVERABLE) throw error;
-        const contactPoint = channel === 'email' ? 'email' : channel === 'letter' ? 'postalAddress' : 'phone';
-        state = withAction({ ...state, unreachable: [...new Set([...state.unreachable, contactPoint] as const)] }, { stepId, action, status: 'failed', at: Date.now(), channel, note: error.cause.message });
-        record({ category: 'action', kind: 'step_failed', action: asAction(channel), actor: 'system', details: { stepId, channel, reason: error.cause.message, fallingBack: channel !== channels.at(-1) } });
+        state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: error.cause.message });
+        record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason: error.cause.message, fallingBack: channel !== channels.at(-1) } });
       }
     }
   }
@@ -408,13 +407,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   }
 
   async function sendReceipt(): Promise<void> {
-    if (!customer.email || state.unreachable.includes('email')) return;
+    if (!reachability(customer, state.unreachable).email) return;
     await deliver('receipt', 'receipt', 'payment_receipt', `${input.invoiceId}:receipt`);
   }
-}
-
-function asAction(channel: Channel): CollectionEventRecord['action'] {
-  return channel;
 }
 
 function invoiceStatus(state: CaseState): InvoiceStatus {

@@ -1,7 +1,8 @@
 import type { CollectionPolicy } from '../policy.js';
 import { deadlineEnds, isDeadline } from '../deadline.js';
 import { applyOffset } from '../schedule.js';
-import { type CaseState, type Installment, isHeld } from './state.js';
+import { contactPointOf } from '../channels.js';
+import { type CaseState, type Installment, isHeld, withUnreachable } from './state.js';
 
 /**
  * What collectors, payment systems and the case itself can ask of a case. Each command either
@@ -250,7 +251,7 @@ export function recordCallOutcome(state: CaseState, command: CallOutcomeCommand,
     case 'no_answer':
       return { ok: true, state, kind: 'call_outcome', details };
     case 'wrong_number':
-      return { ok: true, state: { ...state, unreachable: [...new Set([...state.unreachable, 'phone' as const])] }, kind: 'call_outcome', details };
+      return { ok: true, state: withUnreachable(state, 'phone'), kind: 'call_outcome', details };
     case 'promise_to_pay': {
       if (!command.promiseDate || !isDeadline(command.promiseDate, context.timezone)) return refuse('promiseDate', 'a promise to pay needs a date (YYYY-MM-DD) or an ISO 8601 instant');
       if (deadlineEnds(command.promiseDate, context.timezone) <= context.now) return refuse('promiseDate', 'must not be in the past');
@@ -320,7 +321,5 @@ export interface DeliveryFailureCommand {
  * letter): that contact point is not used again for this case; later steps fall back.
  */
 export function recordDeliveryFailure(state: CaseState, command: DeliveryFailureCommand): CommandResult {
-  const contactPoint: CaseState['unreachable'][number] = command.channel === 'email' ? 'email' : command.channel === 'letter' ? 'postalAddress' : 'phone';
-  const unreachable = state.unreachable.includes(contactPoint) ? state.unreachable : [...state.unreachable, contactPoint];
-  return { ok: true, state: { ...state, unreachable }, kind: 'delivery_failed', details: { channel: command.channel, reason: command.reason, providerMessageId: command.providerMessageId } };
+  return { ok: true, state: withUnreachable(state, contactPointOf(command.channel)), kind: 'delivery_failed', details: { channel: command.channel, reason: command.reason, providerMessageId: command.providerMessageId } };
 }

@@ -1,3 +1,4 @@
+import type { ContactPoint } from '../channels.js';
 import type { ActionType } from '../policy.js';
 
 /** Everything the workflow knows about one case; plain data, carried across continue-as-new. */
@@ -25,7 +26,7 @@ export interface CaseState {
   readonly partialHoldUntil?: number;
   readonly feeOccurrences: number;
   /** Contact points that proved unusable (bounced email, wrong number, returned letter): skipped from then on. */
-  readonly unreachable: readonly ('email' | 'phone' | 'postalAddress')[];
+  readonly unreachable: readonly ContactPoint[];
   readonly paymentIds: readonly string[];
   /** The most recent actions and outcomes, newest last (bounded). */
   readonly actions: readonly ActionRecord[];
@@ -89,6 +90,11 @@ export function initialCaseState(input: { invoiceId: string; currency: string; a
 
 export function withAction(state: CaseState, record: ActionRecord): CaseState {
   return { ...state, actions: [...state.actions, record].slice(-MAX_ACTIONS_KEPT) };
+}
+
+/** The contact point has proved unusable (a bounce, a wrong number, a returned letter): skip it from now on. */
+export function withUnreachable(state: CaseState, contactPoint: ContactPoint): CaseState {
+  return state.unreachable.includes(contactPoint) ? state : { ...state, unreachable: [...state.unreachable, contactPoint] };
 }
 
 export function isHeld(state: CaseState, now: number): boolean {
