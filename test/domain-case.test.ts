@@ -30,6 +30,23 @@ function accepted(result: CommandResult): CaseState {
   return result.state;
 }
 
+describe('recording a payment', () => {
+  it('lowers the balance by a partial payment and settles the case on full payment', () => {
+    expect(accepted(recordPayment(fresh(), pay('p1', 25_000), ctx()))).toMatchObject({ balanceMinor: 75_000, paidMinor: 25_000 });
+    expect(recordPayment(fresh(), pay('p1', 100_000), ctx())).toMatchObject({ ok: true, kind: 'payment_settled_invoice', state: { balanceMinor: 0, closed: { reason: 'paid' } } });
+  });
+
+  it('changes nothing for a payment id seen before', () => {
+    const once = accepted(recordPayment(fresh(), pay('p1', 25_000), ctx()));
+    expect(recordPayment(once, pay('p1', 25_000), ctx())).toEqual({ ok: true, state: once, kind: 'payment_duplicate', details: { paymentId: 'p1' } });
+  });
+
+  it('refuses a payment in another currency or of no value, naming the field', () => {
+    expect(recordPayment(fresh(), { ...pay('p1', 2_500), currency: 'USD' }, ctx())).toEqual({ ok: false, field: 'currency', reason: 'the invoice is in EUR, the payment in USD' });
+    expect(recordPayment(fresh(), pay('p1', 0), ctx())).toMatchObject({ ok: false, field: 'amountMinor' });
+  });
+});
+
 describe('partial payments, as the policy says', () => {
   it('keep: the ladder goes on as planned', () => {
     const state = accepted(recordPayment(fresh(), pay('p', 20_000), ctx()));
