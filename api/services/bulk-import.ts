@@ -1,4 +1,5 @@
 import { createInvoiceSchema } from '../schemas/invoice.js';
+import { type FieldError, fieldErrors } from '../validation.js';
 import { createCase } from './create-case.js';
 
 type Dependencies = Parameters<typeof createCase>[0];
@@ -6,7 +7,7 @@ type Dependencies = Parameters<typeof createCase>[0];
 export type RowResult =
   | { readonly index: number; readonly status: 'created' | 'existing'; readonly invoiceId: string }
   | { readonly index: number; readonly status: 'conflict'; readonly invoiceId: string; readonly fields: string[] }
-  | { readonly index: number; readonly status: 'invalid'; readonly errors: { field: string; rule: string; message: string }[] }
+  | { readonly index: number; readonly status: 'invalid'; readonly errors: FieldError[] }
   | { readonly index: number; readonly status: 'failed'; readonly message: string };
 
 /** Runs `work` over `items` with at most `limit` in flight (a few lines; not worth a dependency). */
@@ -31,7 +32,7 @@ async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T, 
 export async function bulkImport(deps: Dependencies, rows: readonly unknown[], actor: string, concurrency = 8): Promise<RowResult[]> {
   return inPool(rows, concurrency, async (row, index): Promise<RowResult> => {
     const parsed = createInvoiceSchema.safeParse(row);
-    if (!parsed.success) return { index, status: 'invalid', errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: i.code, message: i.message })) };
+    if (!parsed.success) return { index, status: 'invalid', errors: fieldErrors(parsed.error) };
     try {
       const outcome = await createCase(deps, parsed.data, actor);
       if (outcome.kind === 'conflict') return { index, status: 'conflict', invoiceId: outcome.invoiceId, fields: outcome.fields };

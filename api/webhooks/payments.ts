@@ -6,6 +6,7 @@ import { collectionWorkflowId, recordPaymentUpdate } from '../../workflows/defin
 import { problem } from '../problem.js';
 import { currencyCode, identifier, instant, minorUnits, text } from '../schemas/common.js';
 import { temporalProblem } from '../temporal-problems.js';
+import { fieldErrors } from '../validation.js';
 import { verify } from './signature.js';
 
 const paymentEvent = z
@@ -44,7 +45,7 @@ export function paymentWebhook({ prisma, temporal, secret, now = () => Date.now(
     }
     const parsed = paymentEvent.safeParse(json);
     if (!parsed.success) {
-      return problem(c, 400, { title: 'Invalid event', detail: 'The webhook event is not a valid payment event.', errors: parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: i.code, message: i.message })) });
+      return problem(c, 400, { title: 'Invalid event', detail: 'The webhook event is not a valid payment event.', errors: fieldErrors(parsed.error) });
     }
     const { data } = parsed.data;
     const invoice = await prisma.invoice.findUnique({ where: { id: data.invoiceId }, select: { id: true, workflowId: true } });
