@@ -1,11 +1,12 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { appendOnce } from './jsonl-file.js';
 import type { MessageSender } from './types.js';
 
 /** Where a case goes when collection by the book has run out: a law firm or agency. */
 export interface LegalPartner {
   readonly name: string;
+  /** `packet` is plain JSON (the hand-off activity has already turned BigInt amounts into strings). */
   send(packet: unknown, idempotencyKey: string): Promise<{ reference: string }>;
 }
 
@@ -18,7 +19,7 @@ export class WebhookLegalPartner implements LegalPartner {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-      body: JSON.stringify(packet, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+      body: JSON.stringify(packet),
     });
     if (!response.ok) throw new Error(`legal partner answered ${response.status}`);
     const body = (await response.json().catch(() => ({}))) as { reference?: string };
@@ -32,18 +33,8 @@ export class LocalSinkLegalPartner implements LegalPartner {
   constructor(private readonly dir: string) {}
 
   async send(packet: unknown, idempotencyKey: string): Promise<{ reference: string }> {
-    const file = join(this.dir, 'legal.jsonl');
-    await mkdir(this.dir, { recursive: true });
-    const earlier = (await readFile(file, 'utf8').catch(() => ''))
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { idempotencyKey: string; reference: string })
-      .find((entry) => entry.idempotencyKey === idempotencyKey);
-    if (earlier) return { reference: earlier.reference };
-    const reference = `legal-${randomUUID()}`;
-    const line = JSON.stringify({ idempotencyKey, reference, sentAt: new Date().toISOString(), packet }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-    await appendFile(file, `${line}\n`);
-    return { reference };
+    const entry = await appendOnce(join(this.dir, 'legal.jsonl'), idempotencyKey, () => ({ idempotencyKey, reference: `legal-${randomUUID()}`, sentAt: new Date().toISOString(), packet }));
+    return { reference: entry.reference };
   }
 }
 

@@ -1,7 +1,7 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { MessageChannel } from '../../workflows/activity-interfaces.js';
+import { appendOnce } from './jsonl-file.js';
 import { type MessageSender, type OutgoingMessage, UndeliverableError } from './types.js';
 
 /**
@@ -20,15 +20,8 @@ export class LocalSinkSender implements MessageSender {
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
     this.assertDeliverable(message);
-    const file = join(this.dir, `${this.channel}.jsonl`);
-    await mkdir(this.dir, { recursive: true });
-    const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-    const earlier = lines.map((line) => JSON.parse(line) as { idempotencyKey: string; messageId: string }).find((entry) => entry.idempotencyKey === message.idempotencyKey);
-    if (earlier) return { messageId: earlier.messageId };
-    const messageId = `sink-${randomUUID()}`;
-    const entry = { messageId, sentAt: new Date().toISOString(), ...message };
-    await appendFile(file, `${JSON.stringify(entry)}\n`);
-    return { messageId };
+    const entry = await appendOnce(join(this.dir, `${this.channel}.jsonl`), message.idempotencyKey, () => ({ messageId: `sink-${randomUUID()}`, sentAt: new Date().toISOString(), ...message }));
+    return { messageId: entry.messageId };
   }
 
   private assertDeliverable(message: OutgoingMessage): void {
