@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { caseInputFromRows } from '../api/services/case-input.js';
 import { loadConfig } from '../config/load.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { defaultPolicy } from '../domain/default-policy.js';
@@ -50,10 +51,7 @@ try {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     staticSummary: `Collect invoice ${invoice.number} from ${customer.name}`,
     staticDetails: `Policy ${demoPolicy.name}@${demoPolicy.version}, second-scale demo ladder`,
-    args: [{
-      invoiceId: invoice.id, invoiceNumber: invoice.number, amountMinor: 480_000, balanceMinor: 480_000, currency: 'GBP', dueDate: '2026-10-31', paymentLink: invoice.paymentLink!, policy: demoPolicy, scheduleAnchor: new Date().toISOString(),
-      customer: { customerId: customer.id, name: customer.name, email: customer.billingEmail!, phone: customer.phone!, postalAddress: { line1: '1 Demo Street', city: 'London', postalCode: 'EC1A 1AA', country: 'GB' }, timezone: 'Europe/London', locale: 'en-GB' },
-    }],
+    args: [{ ...caseInputFromRows(invoice, customer, demoPolicy), scheduleAnchor: new Date().toISOString() }],
   });
   console.log(`started ${workflowId} (see it in the Temporal UI, or: temporal workflow describe -w ${workflowId})`);
 

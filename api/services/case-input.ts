@@ -1,5 +1,5 @@
 import type { CollectionPolicy } from '../../domain/policy.js';
-import type { CollectionWorkflowInput } from '../../workflows/definitions.js';
+import type { CollectionWorkflowInput, CustomerContact } from '../../workflows/definitions.js';
 
 interface InvoiceRow {
   id: string;
@@ -25,8 +25,8 @@ interface CustomerRow {
   locale: string;
 }
 
-/** The workflow's start snapshot, from the database rows. */
-export function caseInputFromRows(invoice: InvoiceRow, customer: CustomerRow, policy: CollectionPolicy): CollectionWorkflowInput {
+/** How to reach the customer, as the workflow's snapshot holds it. */
+export function contactFromRow(customer: CustomerRow): CustomerContact {
   const address =
     customer.addressLine1 && customer.city && customer.postalCode && customer.country
       ? {
@@ -39,17 +39,22 @@ export function caseInputFromRows(invoice: InvoiceRow, customer: CustomerRow, po
         }
       : undefined;
   return {
+    customerId: customer.id,
+    name: customer.name,
+    ...(customer.billingEmail ? { email: customer.billingEmail } : {}),
+    ...(customer.phone ? { phone: customer.phone } : {}),
+    ...(address ? { postalAddress: address } : {}),
+    timezone: customer.timezone,
+    locale: customer.locale,
+  };
+}
+
+/** The workflow's start snapshot, from the database rows. */
+export function caseInputFromRows(invoice: InvoiceRow, customer: CustomerRow, policy: CollectionPolicy): CollectionWorkflowInput {
+  return {
     invoiceId: invoice.id,
     invoiceNumber: invoice.number,
-    customer: {
-      customerId: customer.id,
-      name: customer.name,
-      ...(customer.billingEmail ? { email: customer.billingEmail } : {}),
-      ...(customer.phone ? { phone: customer.phone } : {}),
-      ...(address ? { postalAddress: address } : {}),
-      timezone: customer.timezone,
-      locale: customer.locale,
-    },
+    customer: contactFromRow(customer),
     amountMinor: Number(invoice.amountMinor),
     balanceMinor: Number(invoice.balanceMinor),
     currency: invoice.currency,

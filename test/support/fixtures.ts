@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { defaultPolicy } from '../../domain/default-policy.js';
 import { type CollectionPolicy, parsePolicy } from '../../domain/policy.js';
 import type { PrismaClient } from '../../prisma/client.js';
-import type { CollectionWorkflowInput, CustomerContact } from '../../workflows/definitions.js';
+import { caseInputFromRows, contactFromRow } from '../../api/services/case-input.js';
+import type { CollectionWorkflowInput } from '../../workflows/definitions.js';
 
 export interface CustomerOverrides {
   email?: string | null;
@@ -43,15 +44,7 @@ export async function createOverdueInvoice(prisma: PrismaClient, overrides: { am
       paymentLink: `https://pay.example/${suffix}`,
     },
   });
-  const contact: CustomerContact = {
-    customerId: customer.id,
-    name: customer.name,
-    ...(customer.billingEmail ? { email: customer.billingEmail } : {}),
-    ...(customer.phone ? { phone: customer.phone } : {}),
-    ...(customer.addressLine1 ? { postalAddress: { line1: customer.addressLine1, city: customer.city!, postalCode: customer.postalCode!, country: customer.country! } } : {}),
-    timezone: customer.timezone,
-    locale: customer.locale,
-  };
+  const contact = contactFromRow(customer);
   return { customer, invoice, contact };
 }
 
@@ -81,16 +74,5 @@ export function caseInput(
   policy: CollectionPolicy = secondScalePolicy(),
   scheduleAnchor: Date | undefined = new Date(),
 ): CollectionWorkflowInput {
-  return {
-    invoiceId: made.invoice.id,
-    invoiceNumber: made.invoice.number,
-    customer: made.contact,
-    amountMinor: Number(made.invoice.amountMinor),
-    balanceMinor: Number(made.invoice.balanceMinor),
-    currency: made.invoice.currency,
-    dueDate: made.invoice.dueDate.toISOString().slice(0, 10),
-    ...(made.invoice.paymentLink ? { paymentLink: made.invoice.paymentLink } : {}),
-    policy,
-    ...(scheduleAnchor ? { scheduleAnchor: scheduleAnchor.toISOString() } : {}),
-  };
+  return { ...caseInputFromRows(made.invoice, made.customer, policy), ...(scheduleAnchor ? { scheduleAnchor: scheduleAnchor.toISOString() } : {}) };
 }
