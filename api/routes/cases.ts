@@ -1,13 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../prisma/client.js';
-import { caseStateQuery, collectionWorkflowId } from '../../workflows/definitions.js';
+import { caseStateQuery } from '../../workflows/definitions.js';
 import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import { invoiceIdParam } from '../schemas/commands.js';
 import { createInvoiceSchema } from '../schemas/invoice.js';
 import { bulkImport } from '../services/bulk-import.js';
+import { caseWorkflowId } from '../services/case-command.js';
 import { createCase } from '../services/create-case.js';
 import { listCases } from '../services/list-cases.js';
 import { listCasesQuery } from '../schemas/list.js';
@@ -125,7 +126,7 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
     if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
     const { events, ...record } = invoice;
     const state = await temporal.workflow
-      .getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id))
+      .getHandle(caseWorkflowId(invoice))
       .query(caseStateQuery)
       .catch(() => null); // a case that ended long ago may be gone from Temporal; the record remains
     return c.json({ invoice: toJson(record), state: state as Record<string, unknown> | null, events: events.map(toJson) }, 200);

@@ -6,7 +6,6 @@ import {
   agreePaymentPlanUpdate,
   callOutcomeUpdate,
   type CaseView,
-  collectionWorkflowId,
   openDisputeUpdate,
   pauseUpdate,
   recordPaymentUpdate,
@@ -18,7 +17,6 @@ import {
 } from '../../workflows/definitions.js';
 import type { Role } from '../auth/api-keys.js';
 import { type AuthEnv, requireRole } from '../middleware/authenticate.js';
-import { problem } from '../problem.js';
 import {
   agreePaymentPlanSchema,
   callOutcomeSchema,
@@ -31,7 +29,7 @@ import {
   resumeSchema,
   waiveFeeSchema,
 } from '../schemas/commands.js';
-import { temporalProblem } from '../temporal-problems.js';
+import { commandCase } from '../services/case-command.js';
 import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
 
 /** One HTTP command: a body schema, the workflow update it becomes, and who may send it. */
@@ -88,16 +86,9 @@ export function registerCommand(
   routes.openapi(route, async (c) => {
     const { invoiceId } = c.req.valid('param');
     const body = c.req.valid('json') as Record<string, unknown>;
-    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, select: { id: true, workflowId: true } });
-    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
     const payload = { ...(cmd.prepare ? cmd.prepare(body as never) : body), actor: c.get('principal').name };
-    try {
-      const view = await temporal.workflow.getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id)).executeUpdate(cmd.update, { args: [payload as never] });
-      return c.json(view as unknown as Record<string, unknown>, 200);
-    } catch (error) {
-      const answer = temporalProblem(c, error, invoiceId);
-      if (answer) return answer as never;
-      throw error;
-    }
+    const outcome = await commandCase(c, { prisma, temporal }, invoiceId, cmd.update, payload as never);
+    if ('answer' in outcome) return outcome.answer as never;
+    return c.json(outcome.view as unknown as Record<string, unknown>, 200);
   });
 }

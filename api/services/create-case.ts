@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../prisma/client.js';
 import type { collectionWorkflow } from '../../workflows/collection-workflow.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
+import { caseWorkflowId } from './case-command.js';
 import { caseInputFromRows } from './case-input.js';
 import { policyFromRow } from './policy-from-row.js';
 
@@ -107,7 +108,7 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     customer: customer.policy ? policyFromRow(customer.policy) : null,
     fallback: storedDefault ? policyFromRow(storedDefault) : defaultPolicy,
   });
-  const workflowId = invoice.workflowId ?? collectionWorkflowId(invoice.id);
+  const workflowId = caseWorkflowId(invoice);
   try {
     await temporal.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
       workflowId,

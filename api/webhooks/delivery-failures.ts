@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../prisma/client.js';
-import { collectionWorkflowId, deliveryFailedSignal } from '../../workflows/definitions.js';
+import { deliveryFailedSignal } from '../../workflows/definitions.js';
+import { caseWorkflowId } from '../services/case-command.js';
 
 export interface DeliveryFailure {
   readonly lookup: { readonly idempotencyKey?: string; readonly providerMessageId?: string };
@@ -23,7 +24,7 @@ export async function reportDeliveryFailure({ prisma, temporal }: { prisma: Pris
       : null;
   if (!row) return 'unknown';
   await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'failed', lastError: failure.reason } });
-  await temporal.workflow.getHandle(row.invoice.workflowId ?? collectionWorkflowId(row.invoiceId)).signal(deliveryFailedSignal, {
+  await temporal.workflow.getHandle(caseWorkflowId({ id: row.invoiceId, workflowId: row.invoice.workflowId })).signal(deliveryFailedSignal, {
     channel: failure.channel,
     reason: failure.reason,
     providerMessageId: row.providerMessageId ?? providerMessageId ?? '',

@@ -2,10 +2,10 @@ import { z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import type { PrismaClient } from '../../prisma/client.js';
-import { collectionWorkflowId, recordPaymentUpdate } from '../../workflows/definitions.js';
+import { recordPaymentUpdate } from '../../workflows/definitions.js';
 import { problem } from '../problem.js';
 import { currencyCode, identifier, instant, minorUnits, text } from '../schemas/common.js';
-import { temporalProblem } from '../temporal-problems.js';
+import { commandCase } from '../services/case-command.js';
 import { fieldErrors } from '../validation.js';
 import { verify } from './signature.js';
 
@@ -48,18 +48,10 @@ export function paymentWebhook({ prisma, temporal, secret, now = () => Date.now(
       return problem(c, 400, { title: 'Invalid event', detail: 'The webhook event is not a valid payment event.', errors: fieldErrors(parsed.error) });
     }
     const { data } = parsed.data;
-    const invoice = await prisma.invoice.findUnique({ where: { id: data.invoiceId }, select: { id: true, workflowId: true } });
-    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${data.invoiceId}.` });
-    try {
-      const view = await temporal.workflow.getHandle(invoice.workflowId ?? collectionWorkflowId(invoice.id)).executeUpdate(recordPaymentUpdate, {
-        args: [{ paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${parsed.data.id}` }],
-      });
-      return c.json({ received: true, balanceMinor: view.balanceMinor, stage: view.stage });
-    } catch (error) {
-      const answer = temporalProblem(c, error, data.invoiceId);
-      if (answer) return answer;
-      throw error;
-    }
+    const payment = { paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${parsed.data.id}` };
+    const outcome = await commandCase(c, { prisma, temporal }, data.invoiceId, recordPaymentUpdate, payment);
+    if ('answer' in outcome) return outcome.answer;
+    return c.json({ received: true, balanceMinor: outcome.view.balanceMinor, stage: outcome.view.stage });
   });
   return routes;
 }
