@@ -2,11 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     // Real servers, real bundles: starting a worker (webpack bundle) takes seconds on two cores.
     testTimeout: 60_000,
     hookTimeout: 180_000,
     reporters: ['default', ['json', { outputFile: '.vitest-results.json' }]],
+    projects: [
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/clock-ahead.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+      // The pure, date-heavy tests again with the clock moved a year ahead (see test/calendar-dates.test.ts).
+      { extends: true, test: { name: 'clock+1y', include: ['test/domain-*.test.ts', 'test/clock-ahead.test.ts'], setupFiles: ['test/support/clock-ahead.ts'] } },
+    ],
   },
 });

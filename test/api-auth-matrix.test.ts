@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../api/auth/api-keys.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { isoDay } from './support/clock.js';
 
 /**
  * Every /v1 route times every role and no key. "Allowed" means the request got past auth (any
@@ -24,7 +25,7 @@ const routes: [method: string, path: string, allowed: Role[], body?: unknown][] 
   ['POST', `/v1/cases/${unknownCase}/payments`, ['system', 'admin'], { paymentId: 'p', amountMinor: 1, currency: 'EUR', method: 'card' }],
   ['POST', `/v1/cases/${unknownCase}/disputes`, ['collector', 'admin'], { reason: 'x' }],
   ['POST', `/v1/cases/${unknownCase}/disputes/resolve`, ['collector', 'admin'], { resolution: 'resume' }],
-  ['POST', `/v1/cases/${unknownCase}/payment-plan`, ['collector', 'admin'], { installments: [{ dueDate: '2027-01-01', amountMinor: 1 }] }],
+  ['POST', `/v1/cases/${unknownCase}/payment-plan`, ['collector', 'admin'], { installments: [{ dueDate: isoDay(30), amountMinor: 1 }] }],
   ['POST', `/v1/cases/${unknownCase}/pause`, ['collector', 'admin'], { reason: 'x' }],
   ['POST', `/v1/cases/${unknownCase}/resume`, ['collector', 'admin'], {}],
   ['POST', `/v1/cases/${unknownCase}/call-outcomes`, ['collector', 'admin'], { outcome: 'reached' }],

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
+import { isoDay, isoInstant } from './support/clock.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 
 /** The HTTP API end to end: HTTP in, workflow state changed, rows written (real worker, server, database). */
@@ -40,7 +41,7 @@ describe('POST /v1/invoices', () => {
   it('refuses the same external id with other content, naming the fields that differ', async () => {
     const body = invoiceBody();
     await api.call('POST', '/v1/invoices', { key: api.keys.system, body });
-    const conflict = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: { ...body, amountMinor: 99_000, dueDate: '2027-01-31' } });
+    const conflict = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: { ...body, amountMinor: 99_000, dueDate: isoDay(61) } });
     expect(conflict.status).toBe(409);
     expect(conflict.contentType).toBe('application/problem+json');
     expect(conflict.body.errors?.map((e) => e.field)).toEqual(['dueDate', 'amountMinor']);
@@ -128,7 +129,7 @@ describe('bad input', () => {
     ['unknown currency', (b) => ({ ...b, currency: 'XXQ' }), 'currency'],
     ['lower-case currency', (b) => ({ ...b, currency: 'gbp' }), 'currency'],
     ['impossible date', (b) => ({ ...b, dueDate: '2026-02-30' }), 'dueDate'],
-    ['due before issue', (b) => ({ ...b, dueDate: '2026-09-01' }), 'dueDate'],
+    ['due before issue', (b) => ({ ...b, dueDate: isoDay(-31, Date.parse(b.issueDate as string)) }), 'dueDate'],
     ['missing customer', ({ customer: _c, ...b }) => b, 'customer'],
     ['bad timezone', (b) => ({ ...b, customer: { ...b.customer, timezone: 'Mars/Olympus' } }), 'customer.timezone'],
     ['bad email', (b) => ({ ...b, customer: { ...b.customer, email: 'not-an-email' } }), 'customer.email'],
@@ -202,9 +203,9 @@ describe('collector commands', () => {
 
   it('agrees a payment plan, refusing one that does not sum to the balance', async () => {
     const id = await start();
-    const short = await post(id, 'payment-plan', { installments: [{ dueDate: '2027-01-15', amountMinor: 50_000 }] });
+    const short = await post(id, 'payment-plan', { installments: [{ dueDate: isoDay(45), amountMinor: 50_000 }] });
     expect(short).toMatchObject({ status: 422, body: { errors: [{ field: 'installments', message: 'the installments sum to 50000, the balance is 125000' }] } });
-    const plan = await post(id, 'payment-plan', { installments: [{ dueDate: '2027-01-15', amountMinor: 62_500 }, { dueDate: '2027-02-15', amountMinor: 62_500 }] });
+    const plan = await post(id, 'payment-plan', { installments: [{ dueDate: isoDay(45), amountMinor: 62_500 }, { dueDate: isoDay(76), amountMinor: 62_500 }] });
     expect(plan).toMatchObject({ status: 200, body: { stage: 'payment_plan', paymentPlan: { installments: [{ sequence: 1 }, { sequence: 2 }] } } });
     const handle = harness.client.workflow.getHandle(`collection-${id}`);
     const described = await eventually(() => handle.describe(), (d) => d.typedSearchAttributes.get(searchAttributes.inPaymentPlan) === true);
@@ -221,8 +222,9 @@ describe('collector commands', () => {
 
   it('records a promise to pay from a call', async () => {
     const id = await start();
-    const promise = await post(id, 'call-outcomes', { outcome: 'promise_to_pay', promiseDate: '2027-01-10', promisedAmountMinor: 125_000, note: 'CFO promised' });
-    expect(promise).toMatchObject({ status: 200, body: { stage: 'promise_to_pay', promiseToPay: { date: '2027-01-10', amountMinor: 125_000 } } });
+    const promiseDate = isoDay(40);
+    const promise = await post(id, 'call-outcomes', { outcome: 'promise_to_pay', promiseDate, promisedAmountMinor: 125_000, note: 'CFO promised' });
+    expect(promise).toMatchObject({ status: 200, body: { stage: 'promise_to_pay', promiseToPay: { date: promiseDate, amountMinor: 125_000 } } });
     expect((await post(id, 'call-outcomes', { outcome: 'promise_to_pay' })).status).toBe(400);
   });
 
@@ -279,14 +281,18 @@ describe('GET /v1/cases', () => {
     const customerId = (await harness.prisma.customer.findFirstOrThrow({ where: { externalId: customer.externalId } })).id;
 
     const list = (query: string) => api.call('GET', `/v1/cases?customerId=${customerId}&${query}`, { key: api.keys.collector });
-    const all = await eventually(() => list('pageSize=10'), (r) => (r.body.cases as unknown[]).length === 3 && (r.body.cases as { disputed: boolean }[]).some((x) => x.disputed));
+    const all = await eventually(() => list('pageSize=10'), (r) => {
+      // Visibility catches up per workflow: wait until every case shows its balance and the dispute.
+      const cases = r.body.cases as { disputed: boolean; amountDueMinor?: number }[];
+      return cases.length === 3 && cases.every((x) => x.amountDueMinor !== undefined) && cases.some((x) => x.disputed);
+    });
     expect((all.body.cases as { amountDueMinor: number }[]).map((x) => x.amountDueMinor).sort()).toEqual([10_000, 20_000, 30_000]);
 
     const disputed = await list('disputed=true');
     expect((disputed.body.cases as { invoiceId: string; stage: string }[]).map((x) => [x.invoiceId, x.stage])).toEqual([[ids[2], 'disputed']]);
     const mid = await list('amountMinMinor=15000&amountMaxMinor=25000');
     expect((mid.body.cases as { invoiceId: string }[]).map((x) => x.invoiceId)).toEqual([ids[1]]);
-    const upcoming = await list('stage=upcoming&dueFrom=2026-12-01&dueTo=2026-12-31');
+    const upcoming = await list(`stage=upcoming&dueFrom=${isoDay(1)}&dueTo=${isoDay(60)}`);
     expect((upcoming.body.cases as unknown[]).length).toBe(2);
 
     const first = await list('pageSize=2');
@@ -334,8 +340,8 @@ describe('fees, cancellation and write-off', () => {
 describe('POST /v1/invoices/bulk', () => {
   it('imports a backlog with a result per row; bad rows lose nothing else; old invoices start at the right stage', async () => {
     const good = Array.from({ length: 150 }, (_, i) => invoiceBody({ amountMinor: 1_000 + i }));
-    const old = invoiceBody({ issueDate: '2026-06-01', dueDate: '2026-07-01' }); // 144 days overdue: past legal_90
-    const overdue = invoiceBody({ issueDate: '2026-09-01', dueDate: '2026-10-01' }); // 52 days: the call step is the latest due
+    const old = invoiceBody({ issueDate: isoDay(-174), dueDate: isoDay(-144) }); // past legal_90
+    const overdue = invoiceBody({ issueDate: isoDay(-82), dueDate: isoDay(-52) }); // the call step (day 45) is the latest due, the final notice (day 60) is not
     const rows = [...good, { ...invoiceBody(), amountMinor: -5 }, { nonsense: true }, old, overdue, good[0]];
     const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: rows } });
     expect(answer.status).toBe(200);
@@ -376,10 +382,10 @@ describe('hostile and malformed commands', () => {
     ['resolution that does not exist', 'disputes/resolve', { resolution: 'forgive' }, 400, 'resolution'],
     ['negative credit', 'disputes/resolve', { resolution: 'credit', creditMinor: -10 }, 400, 'creditMinor'],
     ['plan with no installments', 'payment-plan', { installments: [] }, 400, 'installments'],
-    ['plan with 200 installments', 'payment-plan', { installments: Array.from({ length: 200 }, (_, i) => ({ dueDate: `2027-01-${String((i % 28) + 1).padStart(2, '0')}`, amountMinor: 1 })) }, 400, 'installments'],
-    ['plan in the past', 'payment-plan', { installments: [{ dueDate: '2020-01-01', amountMinor: 125_000 }] }, 422, 'installments.0.dueDate'],
+    ['plan with 200 installments', 'payment-plan', { installments: Array.from({ length: 200 }, (_, i) => ({ dueDate: isoDay(30 + i), amountMinor: 1 })) }, 400, 'installments'],
+    ['plan in the past', 'payment-plan', { installments: [{ dueDate: isoDay(-400), amountMinor: 125_000 }] }, 422, 'installments.0.dueDate'],
     ['pause until "soon"', 'pause', { reason: 'x', until: 'soon' }, 400, 'until'],
-    ['pause until the past', 'pause', { reason: 'x', until: '2020-01-01T00:00:00Z' }, 422, 'until'],
+    ['pause until the past', 'pause', { reason: 'x', until: isoInstant(-400) }, 422, 'until'],
     ['call outcome that does not exist', 'call-outcomes', { outcome: 'voicemail' }, 400, 'outcome'],
     ['promise without a date', 'call-outcomes', { outcome: 'promise_to_pay' }, 400, 'promiseDate'],
     ['negative waiver', 'fees/waive', { reason: 'x', amountMinor: -1 }, 400, 'amountMinor'],

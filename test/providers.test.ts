@@ -7,6 +7,7 @@ import { type ProviderServers, startProviderServers } from './support/provider-s
 import { TwilioReminderCaller } from '../activities/providers/twilio.js';
 import { fakeCredentials, realSenders } from './support/real-providers.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { isoDay } from './support/clock.js';
 
 /**
  * The real SendGrid, Lob and Twilio SDKs, through our adapters, talking HTTP to a local server
@@ -96,7 +97,7 @@ describe('providers over HTTP (local servers answering like SendGrid, Lob and Tw
       customer: made.contact,
       subject: 'Overdue',
       text: 'Please pay',
-      data: { invoiceNumber: made.invoice.number, currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: '2026-10-31', daysOverdue: 1 },
+      data: { invoiceNumber: made.invoice.number, currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: isoDay(-30), daysOverdue: 1 },
     };
     const first = await lob.send(message);
     const second = await lob.send(message);
@@ -108,7 +109,7 @@ describe('providers over HTTP (local servers answering like SendGrid, Lob and Tw
   it('places an automated reminder call through Twilio Voice when configured so', async () => {
     const made = await createOverdueInvoice(harness.prisma);
     const caller = new TwilioReminderCaller({ accountSid: fakeCredentials.accountSid, authToken: fakeCredentials.authToken, fromNumber: fakeCredentials.fromNumber, baseUrl: servers.baseUrl });
-    const { messageId } = await caller.send({ idempotencyKey: `${made.invoice.id}:call`, channel: 'call_task', template: 'collector_call', customer: made.contact, subject: 's', text: `Invoice ${made.invoice.number} is overdue <urgent>`, data: { invoiceNumber: made.invoice.number, currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: '2026-10-31', daysOverdue: 1 } });
+    const { messageId } = await caller.send({ idempotencyKey: `${made.invoice.id}:call`, channel: 'call_task', template: 'collector_call', customer: made.contact, subject: 's', text: `Invoice ${made.invoice.number} is overdue <urgent>`, data: { invoiceNumber: made.invoice.number, currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: isoDay(-30), daysOverdue: 1 } });
     const call = servers.accepted.find((a) => a.id === messageId)!;
     expect(call.provider).toBe('twilio-call');
     expect(call.body).toMatchObject({ To: '+4930123456', From: fakeCredentials.fromNumber });
@@ -119,7 +120,7 @@ describe('providers over HTTP (local servers answering like SendGrid, Lob and Tw
     const made = await createOverdueInvoice(harness.prisma, { customer: { addressLine1: 'Undeliverable Road 1' } });
     const lob = realSenders(servers.baseUrl).letter;
     await expect(
-      lob.send({ idempotencyKey: `${made.invoice.id}:bad`, channel: 'letter', template: 'x', customer: made.contact, subject: 's', text: 't', data: { invoiceNumber: 'n', currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: '2026-10-31', daysOverdue: 1 } }),
+      lob.send({ idempotencyKey: `${made.invoice.id}:bad`, channel: 'letter', template: 'x', customer: made.contact, subject: 's', text: 't', data: { invoiceNumber: 'n', currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: isoDay(-30), daysOverdue: 1 } }),
     ).rejects.toMatchObject({ name: 'UndeliverableError', message: 'the address is undeliverable' });
   });
 });

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { generateApiKey, hashApiKey, type Role } from '../../api/auth/api-keys.js';
 import { createApp } from '../../api/app.js';
 import type { WorkerHarness } from './worker.js';
+import { isoDay } from './clock.js';
 
 export type Keys = Record<Role, string>;
 
@@ -40,7 +41,7 @@ export function invoiceBody(overrides: Record<string, unknown> = {}) {
   return {
     source: 'erp-test',
     externalId: `INV-${suffix}`,
-    number: `2026-${suffix}`,
+    number: `N-${suffix}`,
     customer: {
       externalId: `CUST-${suffix}`,
       name: 'Acme Wholesale Ltd',
@@ -50,8 +51,9 @@ export function invoiceBody(overrides: Record<string, unknown> = {}) {
       timezone: 'Europe/London',
       locale: 'en-GB',
     },
-    issueDate: '2026-10-01',
-    dueDate: '2026-12-31',
+    // Far enough ahead that even the courtesy reminder (3 days before) is not due: stage `upcoming`.
+    issueDate: isoDay(-30),
+    dueDate: isoDay(30),
     amountMinor: 125_000,
     currency: 'GBP',
     paymentLink: 'https://pay.example/x',

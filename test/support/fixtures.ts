@@ -4,6 +4,7 @@ import { type CollectionPolicy, parsePolicy } from '../../domain/policy.js';
 import type { PrismaClient } from '../../prisma/client.js';
 import { caseInputFromRows, contactFromRow } from '../../api/services/case-input.js';
 import type { CollectionWorkflowInput } from '../../workflows/definitions.js';
+import { utcMidnight } from './clock.js';
 
 export interface CustomerOverrides {
   email?: string | null;
@@ -34,10 +35,10 @@ export async function createOverdueInvoice(prisma: PrismaClient, overrides: { am
     data: {
       source: 'test-erp',
       externalId: `INV-${suffix}`,
-      number: `2026-${suffix}`,
+      number: `N-${suffix}`,
       customerId: customer.id,
-      issueDate: new Date('2026-10-01'),
-      dueDate: new Date('2026-10-31'),
+      issueDate: utcMidnight(-60),
+      dueDate: utcMidnight(-30),
       amountMinor,
       balanceMinor: amountMinor,
       currency: overrides.currency ?? 'EUR',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isoDay } from './clock.js';
 
 /**
  * One local HTTP server that answers like the parts of SendGrid, Lob and Twilio the product uses,
@@ -94,7 +95,7 @@ export async function startProviderServers(): Promise<ProviderServers> {
       if ((form['to[address_line1]'] ?? '').toUpperCase().includes('UNDELIVERABLE')) {
         return json(response, 422, { error: { message: 'the address is undeliverable', status_code: 422, code: 'failed_deliverability_strictness' } });
       }
-      const letter = { id: `ltr_${hex(8)}`, object: 'letter', description: form.description, to: { name: form['to[name]'] }, expected_delivery_date: '2026-12-01' };
+      const letter = { id: `ltr_${hex(8)}`, object: 'letter', description: form.description, to: { name: form['to[name]'] }, expected_delivery_date: isoDay(5) };
       if (key) lobByKey.set(key, letter);
       accepted.push({ provider: 'lob', id: letter.id, idempotencyKey: key, body: form });
       return json(response, 200, letter);
