@@ -11,7 +11,7 @@ import {
   resolveDispute,
 } from '../domain/case/commands.js';
 import { type CaseState, initialCaseState, stageOf } from '../domain/case/state.js';
-import { installmentCheck, promiseCheck } from '../domain/case/time-outcomes.js';
+import { installmentCheck, partialHoldEnds, promiseCheck } from '../domain/case/time-outcomes.js';
 import { nextTimedEvent } from '../domain/case/timed-events.js';
 import { defaultPolicy } from '../domain/default-policy.js';
 import { type CollectionPolicy } from '../domain/policy.js';
@@ -60,6 +60,19 @@ describe('partial payments, as the policy says', () => {
     expect(state.partialHoldUntil).toBe(Date.parse('2026-11-27T10:00:00Z'));
     const next = nextTimedEvent(state, { policy, timezone, anchorMillis, shiftMillis: 0 }, now);
     expect(next).toMatchObject({ kind: 'partial_hold_ends' });
+
+    // The hold ends when its timer fires, a moment already past the hold itself.
+    const holdEnded = Date.parse('2026-11-27T10:00:00.250Z');
+    const before = accountForHolds(fresh(), state, ctx(policy));
+    const ended = partialHoldEnds(before);
+    if (!ended.ok) throw new Error('refused');
+    const after = accountForHolds(before, ended.state, ctx(policy, holdEnded));
+    expect(after.shiftMillis).toBe(holdEnded - now); // seven days and the timer's lateness
+    expect(after.holdSince).toBeUndefined();
+    const letter = nextTimedEvent(after, { policy, timezone, anchorMillis, shiftMillis: 0 }, holdEnded);
+    // The letter (P30D from 31 Oct, Berlin) was due 30 Nov 00:00 CET; seven held days move it to 7 Dec.
+    expect(letter).toMatchObject({ kind: 'step', stepIndex: 3 });
+    expect(new Date(letter!.at).toISOString()).toBe('2026-12-06T23:00:00.250Z');
   });
 
   it('reset: the next step comes as long after the payment as it was due after the previous step', () => {

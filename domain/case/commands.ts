@@ -77,7 +77,9 @@ function closedRefusal(state: CaseState): CommandResult | undefined {
  * hold ends, the held time moves the remaining steps later if the policy says so.
  */
 export function accountForHolds(before: CaseState, after: CaseState, context: CommandContext): CaseState {
-  const heldBefore = isHeld(before, context.now);
+  // A hold that ends by time (a partial-payment hold) has already expired when its end is
+  // handled: `holdSince` says the case was held, whatever `isHeld` says at this moment.
+  const heldBefore = before.holdSince !== undefined || isHeld(before, context.now);
   const heldAfter = isHeld(after, context.now);
   if (!heldBefore && heldAfter) return { ...after, holdSince: context.now };
   if (heldBefore && !heldAfter) {
