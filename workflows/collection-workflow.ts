@@ -313,12 +313,15 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   }
 
   async function runStep(step: PolicyStep, index: number): Promise<void> {
-    for (const action of step.actions) {
+    for (const [actionIndex, action] of step.actions.entries()) {
+      if (actionIndex < (state.stepActionsDone ?? 0)) continue; // done before a hold stopped the step
       // A payment, dispute or pause may have arrived while the previous action ran.
       if (state.closed || isHeld(state, Date.now())) return;
       await runAction(step, action.type, action.template ?? step.id);
+      state = { ...state, stepActionsDone: actionIndex + 1 };
     }
-    state = { ...state, nextStepIndex: index + 1 };
+    const { stepActionsDone: _done, ...rest } = state;
+    state = { ...rest, nextStepIndex: index + 1 };
   }
 
   /** The idempotency key of one action of the ladder: a retry, a replay or a restart finds the same one. */
@@ -350,11 +353,14 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       record({ category: 'action', kind: 'late_fee_skipped', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feesMinor: state.feesMinor } });
     } else {
       const balanceAfterMinor = state.balanceMinor + fee;
-      await activities.postLateFee.executeWithOptions({ summary: `Post a late fee of ${fee} ${state.currency} minor units on invoice ${input.invoiceNumber}` }, [
+      // `created: false` can only mean that an earlier attempt of this very call posted the entry
+      // before its answer was lost (the workflow never asks twice for a key whose answer it saw:
+      // see stepActionsDone), so the case takes the fee either way and the audit says which.
+      const { created } = await activities.postLateFee.executeWithOptions({ summary: `Post a late fee of ${fee} ${state.currency} minor units on invoice ${input.invoiceNumber}` }, [
         { idempotencyKey: key, invoiceId: input.invoiceId, amountMinor: fee, currency: state.currency, balanceAfterMinor, rule: toJson(rule) },
       ]);
       state = withAction({ ...state, balanceMinor: balanceAfterMinor, feesMinor: state.feesMinor + fee }, { stepId: occurrenceId, action: 'late_fee', status: 'sent', at: Date.now(), note: `${fee} minor units` });
-      record({ category: 'action', kind: 'late_fee_posted', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feeMinor: fee, balanceAfterMinor } });
+      record({ category: 'action', kind: 'late_fee_posted', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feeMinor: fee, balanceAfterMinor, ...(created ? {} : { postedByEarlierAttempt: true }) } });
     }
     state = { ...state, feeOccurrences: state.feeOccurrences + 1 };
   }
@@ -390,7 +396,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
           },
         }]);
         state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: receipt.providerMessageId });
-        record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel } });
+        // alreadySent: an earlier attempt of this call reached the provider; still one message, said so.
+        record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel, ...(receipt.alreadySent ? { sentByEarlierAttempt: true } : {}) } });
         return;
       } catch (error) {
         if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== RECIPIENT_UNDELIVERABLE) throw error;

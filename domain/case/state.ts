@@ -13,6 +13,12 @@ export interface CaseState {
   readonly closed?: { readonly reason: 'paid' | 'cancelled' | 'credited' | 'written_off' | 'legal_handoff'; readonly at: number };
   /** Index of the next policy step to run. */
   readonly nextStepIndex: number;
+  /**
+   * How many actions of that step are done: a hold that lands between two actions of a step stops
+   * it there, and the step goes on from the next action when the hold ends (never again from the
+   * first, which would send its email again and charge its fee twice). Absent means none.
+   */
+  readonly stepActionsDone?: number;
   /** Incremented when a defaulted plan restarts escalation: part of every idempotency key. */
   readonly ladderAttempt: number;
   /** Time added to every remaining step by holds, when the policy shifts on hold. */

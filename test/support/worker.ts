@@ -48,9 +48,10 @@ export interface SinkEntry {
 
 /**
  * A client, a database handle and a worker on a task queue of its own, against the run's real
- * servers. Providers are the local sinks unless `senders` are given (the provider-server tests).
+ * servers. Providers are the local sinks unless `senders` are given (the provider-server tests);
+ * `wrapSinks` lets a test hold or observe the local sinks.
  */
-export async function createWorkerHarness(options: { senders?: Senders; temporalAddress?: string } = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; temporalAddress?: string } = {}): Promise<WorkerHarness> {
   installQuietRuntime();
   const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -67,7 +68,7 @@ export async function createWorkerHarness(options: { senders?: Senders; temporal
       namespace,
       taskQueue,
       prisma,
-      senders: options.senders ?? localSinks(sinkDir),
+      senders: options.senders ?? (options.wrapSinks ?? ((sinks) => sinks))(localSinks(sinkDir)),
       legalPartner: new LocalSinkLegalPartner(sinkDir),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageSender, Senders } from '../activities/providers/types.js';
+import { collectionWorkflowId, collectionWorkflowType, caseStateQuery, pauseUpdate, recordPaymentUpdate, resumeUpdate } from '../workflows/definitions.js';
+import type { collectionWorkflow } from '../workflows/collection-workflow.js';
+import { eventually } from './support/eventually.js';
+import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
+import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+
+/**
+ * Holds against the ladder on the real server: a hold that lands between two actions of one step,
+ * and a partial-payment hold that moves the rest of the schedule. The email sink can be held shut
+ * so a hold arrives while an action is in flight, without racing the clock.
+ */
+let harness: WorkerHarness;
+let stopWorker: () => Promise<void>;
+const emailGate = { open: Promise.resolve(), release: () => {} };
+function closeEmailGate(): void {
+  emailGate.open = new Promise<void>((resolve) => (emailGate.release = resolve));
+}
+const emailsStarted: string[] = [];
+
+function gatedEmail(sinks: Senders): Senders {
+  const email: MessageSender = {
+    provider: sinks.email.provider,
+    async send(message) {
+      emailsStarted.push(message.idempotencyKey);
+      await emailGate.open;
+      return sinks.email.send(message);
+    },
+  };
+  return { ...sinks, email };
+}
+
+beforeAll(async () => {
+  harness = await createWorkerHarness({ wrapSinks: gatedEmail });
+  stopWorker = await harness.startWorker();
+});
+afterAll(async () => {
+  emailGate.release();
+  await stopWorker?.();
+  await harness?.close();
+});
+
+describe('a hold between two actions of one step', () => {
+  it('goes on from the next action when the hold ends: one fee, one email, one letter', async () => {
+    const policy = secondScalePolicy({
+      steps: [
+        { id: 'final', offset: 'PT1S', actions: [{ type: 'late_fee' }, { type: 'email', template: 'final_notice' }, { type: 'letter', template: 'formal_letter' }] },
+        { id: 'legal', offset: 'PT3600S', actions: [{ type: 'legal_handoff' }] },
+      ],
+      feeRule: { kind: 'flat', amountMinor: 4_000, recurrence: 'once' }, // no cap: a second charge would go through
+    });
+    const made = await createOverdueInvoice(harness.prisma, { amountMinor: 100_000n });
+    const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+      workflowId: collectionWorkflowId(made.invoice.id),
+      taskQueue: harness.taskQueue,
+      args: [caseInput(made, policy)],
+    });
+    closeEmailGate();
+    // The fee is posted, the email is at the provider: the collector pauses the case now.
+    await eventually(async () => emailsStarted.filter((k) => k.startsWith(made.invoice.id)), (keys) => keys.length === 1, 15_000);
+    expect(await handle.executeUpdate(pauseUpdate, { args: [{ actor: 'collector-eve', reason: 'customer called' }] })).toMatchObject({ stage: 'paused', feesMinor: 4_000 });
+    emailGate.release();
+    // The email that was in flight completes; the letter waits for the hold to end.
+    const paused = await eventually(() => handle.query(caseStateQuery), (v) => v.recentActions.some((a) => a.action === 'email'));
+    expect(paused.recentActions.map((a) => `${a.stepId}:${a.action}:${a.status}`)).toEqual(['final:late_fee:sent', 'final:email:sent']);
+
+    const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ actor: 'collector-eve' }] });
+    expect(resumed.stage).toBe('overdue');
+    const done = await eventually(() => handle.query(caseStateQuery), (v) => v.recentActions.some((a) => a.action === 'letter'));
+    expect(done.recentActions.map((a) => `${a.stepId}:${a.action}:${a.status}`)).toEqual(['final:late_fee:sent', 'final:email:sent', 'final:letter:sent']);
+    expect(done).toMatchObject({ feesMinor: 4_000, balanceMinor: 104_000, nextStep: 'legal' });
+
+    const rows = await eventually(
+      () => harness.prisma.collectionEvent.findMany({ where: { invoiceId: made.invoice.id, category: 'action' }, orderBy: { sequence: 'asc' } }),
+      (events) => events.length === 3,
+    );
+    expect(rows.map((e) => `${e.kind}:${e.action}`)).toEqual(['late_fee_posted:late_fee', 'step_sent:email', 'step_sent:letter']);
+    const invoice = await eventually(() => harness.prisma.invoice.findUniqueOrThrow({ where: { id: made.invoice.id }, include: { feeEntries: true } }), (i) => i.balanceMinor === 104_000n);
+    expect(invoice.balanceMinor).toBe(104_000n);
+    expect(invoice.feeEntries.map((f) => f.amountMinor)).toEqual([4_000n]);
+    expect(emailsStarted.filter((k) => k.startsWith(made.invoice.id))).toHaveLength(1);
+    await handle.terminate('test done');
+  });
+});
+
+describe('a partial-payment hold', () => {
+  it('moves the next step by the time it held the case', async () => {
+    const policy = secondScalePolicy({
+      steps: [
+        { id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] },
+        { id: 'letter', offset: 'PT6S', actions: [{ type: 'letter', template: 'formal_letter' }] },
+      ],
+      partialPayment: 'hold',
+      partialPaymentHold: 'PT4S',
+    });
+    const made = await createOverdueInvoice(harness.prisma, { amountMinor: 100_000n });
+    const anchor = new Date();
+    const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+      workflowId: collectionWorkflowId(made.invoice.id),
+      taskQueue: harness.taskQueue,
+      args: [caseInput(made, policy, anchor)],
+    });
+    await eventually(() => handle.query(caseStateQuery), (v) => v.recentActions.length === 1, 15_000);
+    const paid = await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: `P-${made.invoice.id.slice(0, 8)}`, amountMinor: 10_000, currency: 'EUR', method: 'card', receivedAt: new Date().toISOString(), actor: 'erp' }] });
+    const holdEnds = Date.parse(paid.nextAction!.at);
+    expect(paid.nextAction?.kind).toBe('partial_hold_ends');
+    // Without the shift the letter would stay due at anchor + 6 s.
+    const afterHold = await eventually(() => handle.query(caseStateQuery), (v) => v.nextAction?.kind === 'step', 15_000);
+    const letterAt = Date.parse(afterHold.nextAction!.at);
+    expect(letterAt).toBeGreaterThanOrEqual(anchor.getTime() + 6_000 + 3_500); // held ~4 s, less the time the payment took to arrive
+    expect(letterAt).toBeGreaterThan(holdEnds);
+    await handle.terminate('test done');
+  });
+});
