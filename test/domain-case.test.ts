@@ -139,6 +139,37 @@ describe('payment plans and promises', () => {
     }
   });
 
+  describe('a dispute or pause during a plan stops the plan clock', () => {
+    const schedule = { policy: defaultPolicy, timezone, anchorMillis, shiftMillis: 0 };
+    const day = 86_400_000;
+    const withPlan = () => accountForHolds(fresh(), accepted(plan([{ dueDate: '2026-12-01', amountMinor: 100_000 }])), ctx());
+
+    it.each([
+      ['dispute', (state: CaseState) => accepted(openDispute(state, { reason: 'short delivery', actor: 'c' }, ctx()))],
+      ['pause', (state: CaseState) => accepted(pauseCase(state, { reason: 'customer in hospital', actor: 'c' }, ctx()))],
+    ])('a %s: no reminder and no default while it lasts; afterwards every installment is due that much later', (_, hold) => {
+      const planned = withPlan();
+      const checkBefore = nextTimedEvent(planned, schedule, now);
+      expect(checkBefore).toMatchObject({ kind: 'installment_reminder', sequence: 1 });
+      const held = accountForHolds(planned, hold(planned), ctx());
+      expect(held.plan?.heldSince).toBe(now);
+      // Weeks past the installment's date and grace: still nothing of the plan is due.
+      expect(nextTimedEvent(held, schedule, now + 30 * day)).toBeUndefined();
+
+      const released = { ...held, dispute: undefined, pause: undefined } as CaseState;
+      const tenDaysLater = ctx(defaultPolicy, now + 10 * day);
+      const resumed = accountForHolds(held, released, tenDaysLater);
+      expect(resumed.plan).toMatchObject({ shiftMillis: 10 * day });
+      expect(resumed.plan?.heldSince).toBeUndefined();
+      const unheldCheck = nextTimedEvent({ ...resumed, plan: { ...resumed.plan!, installments: resumed.plan!.installments.map((i) => ({ ...i, reminded: true })) } }, schedule, now + 10 * day);
+      // End of 1 Dec in Berlin (23:00Z) plus the policy's grace, moved by the ten held days.
+      const { plan: _p, ...noShift } = resumed;
+      const originalCheck = nextTimedEvent({ ...noShift, plan: { ...resumed.plan!, shiftMillis: 0, installments: resumed.plan!.installments.map((i) => ({ ...i, reminded: true })) } }, schedule, now);
+      expect(unheldCheck).toMatchObject({ kind: 'installment_check', sequence: 1 });
+      expect(unheldCheck!.at - originalCheck!.at).toBe(10 * day);
+    });
+  });
+
   it('defaults the plan when an installment is short, and starts a new ladder attempt', () => {
     const state = accepted(plan([{ dueDate: '2026-12-01', amountMinor: 100_000 }]));
     const paidSome = accepted(recordPayment(state, pay('p', 30_000), ctx()));

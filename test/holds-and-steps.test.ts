@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSender, Senders } from '../activities/providers/types.js';
-import { collectionWorkflowId, collectionWorkflowType, caseStateQuery, pauseUpdate, recordPaymentUpdate, resumeUpdate } from '../workflows/definitions.js';
+import { agreePaymentPlanUpdate, collectionWorkflowId, collectionWorkflowType, caseStateQuery, openDisputeUpdate, pauseUpdate, recordPaymentUpdate, resolveDisputeUpdate, resumeUpdate } from '../workflows/definitions.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
@@ -112,4 +112,39 @@ describe('a partial-payment hold', () => {
     expect(letterAt).toBeGreaterThan(holdEnds);
     await handle.terminate('test done');
   });
+});
+
+describe('a dispute during a payment plan', () => {
+  it('stops the plan clock: no reminder and no default while disputed; both come after the dispute, as late as it lasted', async () => {
+    const policy = secondScalePolicy({
+      steps: [{ id: 'reminder', offset: 'PT3600S', actions: [{ type: 'email', template: 'overdue_notice' }] }],
+      installmentReminderBefore: 'PT1S',
+      installmentGrace: 'PT1S',
+    });
+    const made = await createOverdueInvoice(harness.prisma, { amountMinor: 100_000n });
+    const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+      workflowId: collectionWorkflowId(made.invoice.id),
+      taskQueue: harness.taskQueue,
+      args: [caseInput(made, policy)],
+    });
+    const installmentDue = Date.now() + 3_000; // reminder at 2 s, default check at 4 s
+    await handle.executeUpdate(agreePaymentPlanUpdate, { args: [{ actor: 'collector-fay', installments: [{ dueDate: new Date(installmentDue).toISOString(), amountMinor: 100_000 }] }] });
+    const disputed = await handle.executeUpdate(openDisputeUpdate, { args: [{ actor: 'collector-fay', reason: 'pallet missing' }] });
+    expect(disputed.paymentPlan?.clockHeldSince).toEqual(expect.any(String));
+    expect(disputed.nextAction).toBeNull(); // nothing of the plan, nothing of the ladder
+    // Let the installment's reminder, date and grace all pass while the dispute lasts.
+    await new Promise((resolve) => setTimeout(resolve, installmentDue + 2_000 - Date.now()));
+    const resolvedAt = Date.now();
+    const resolved = await handle.executeUpdate(resolveDisputeUpdate, { args: [{ actor: 'collector-fay', resolution: 'resume' }] });
+    expect(resolved).toMatchObject({ stage: 'payment_plan', paymentPlan: { clockHeldSince: null } });
+    expect(resolved.paymentPlan!.clockShiftMillis).toBeGreaterThan(4_000);
+
+    const kinds = async () => (await harness.prisma.collectionEvent.findMany({ where: { invoiceId: made.invoice.id }, orderBy: { sequence: 'asc' } })).map((e) => (e.kind === 'step_sent' ? `step_sent:${(e.details as { stepId?: string }).stepId}` : e.kind));
+    const events = await eventually(kinds, (k) => k.includes('payment_plan_defaulted'), 20_000);
+    expect(events).toEqual(['case_opened', 'payment_plan_agreed', 'dispute_opened', 'dispute_resolved', 'step_sent:installment_reminder', 'payment_plan_defaulted']);
+    const defaulted = await harness.prisma.collectionEvent.findFirstOrThrow({ where: { invoiceId: made.invoice.id, kind: 'payment_plan_defaulted' } });
+    // The check came a full (date + grace − time already used before the dispute) after the dispute ended.
+    expect(defaulted.occurredAt.getTime() - resolvedAt).toBeGreaterThanOrEqual(3_000);
+    await handle.terminate('test done');
+  }, 40_000);
 });

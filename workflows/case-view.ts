@@ -42,7 +42,9 @@ export function caseView(input: CollectionWorkflowInput, state: CaseState, next:
     closed: state.closed ? { reason: state.closed.reason, at: iso(state.closed.at) } : null,
     disputed: state.dispute ? { reason: state.dispute.reason, openedBy: state.dispute.openedBy, openedAt: iso(state.dispute.openedAt) } : null,
     paused: state.pause ? { reason: state.pause.reason, by: state.pause.by, since: iso(state.pause.since), until: state.pause.until ? iso(state.pause.until) : null } : null,
-    paymentPlan: state.plan ? { agreedBy: state.plan.agreedBy, agreedAt: iso(state.plan.agreedAt), installments: state.plan.installments } : null,
+    paymentPlan: state.plan
+      ? { agreedBy: state.plan.agreedBy, agreedAt: iso(state.plan.agreedAt), installments: state.plan.installments, clockHeldSince: state.plan.heldSince !== undefined ? iso(state.plan.heldSince) : null, clockShiftMillis: state.plan.shiftMillis ?? 0 }
+      : null,
     promiseToPay: state.promise ? { date: state.promise.date, amountMinor: state.promise.amountMinor, recordedBy: state.promise.recordedBy } : null,
     nextAction: next ? { kind: next.kind, at: iso(next.at), description: describeTimedEvent(next, input.policy) } : null,
     policy: { name: input.policy.name, version: input.policy.version },

@@ -34,6 +34,7 @@ import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, 
 import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
 import { lateFeeMinor } from '../domain/fees.js';
 import type { ActionType, PolicyStep } from '../domain/policy.js';
+import { deadlineEnds } from '../domain/deadline.js';
 import { dueDateAnchor, firstStepToRun } from '../domain/schedule.js';
 import { activities } from './activities.js';
 import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
@@ -298,7 +299,10 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
         const installment = state.plan?.installments.find((i) => i.sequence === event.sequence);
         if (installment) {
           const key = `${input.invoiceId}:plan-${state.plan!.agreedAt}:installment-${event.sequence}:reminder`;
-          await deliver('installment_reminder', 'email', 'installment_reminder', key, { sequence: installment.sequence, dueDate: installment.dueDate, amountMinor: installment.amountMinor - installment.paidMinor });
+          // A plan whose clock a hold stopped is due that much later: the reminder names the moved deadline.
+          const planShift = state.plan!.shiftMillis ?? 0;
+          const dueDate = planShift > 0 ? new Date(deadlineEnds(installment.dueDate, timezone) + planShift).toISOString() : installment.dueDate;
+          await deliver('installment_reminder', 'email', 'installment_reminder', key, { sequence: installment.sequence, dueDate, amountMinor: installment.amountMinor - installment.paidMinor });
         }
         state = markInstallmentReminded(state, event.sequence);
         return;

@@ -112,7 +112,15 @@ export interface CaseView {
   readonly closed: { readonly reason: string; readonly at: string } | null;
   readonly disputed: { readonly reason: string; readonly openedBy: string; readonly openedAt: string } | null;
   readonly paused: { readonly reason: string; readonly by: string; readonly since: string; readonly until: string | null } | null;
-  readonly paymentPlan: { readonly agreedBy: string; readonly agreedAt: string; readonly installments: readonly Installment[] } | null;
+  readonly paymentPlan: {
+    readonly agreedBy: string;
+    readonly agreedAt: string;
+    readonly installments: readonly Installment[];
+    /** A dispute or pause stopped the plan's clock at this instant (null while it runs). */
+    readonly clockHeldSince: string | null;
+    /** How long the plan's clock has been stopped so far: every installment is due that much later. */
+    readonly clockShiftMillis: number;
+  } | null;
   readonly promiseToPay: { readonly date: string; readonly amountMinor: number; readonly recordedBy: string } | null;
   readonly nextAction: NextAction | null;
   readonly policy: { readonly name: string; readonly version: number };

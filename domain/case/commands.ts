@@ -2,7 +2,7 @@ import type { CollectionPolicy } from '../policy.js';
 import { deadlineEnds, isDeadline } from '../deadline.js';
 import { applyOffset } from '../schedule.js';
 import { contactPointOf } from '../channels.js';
-import { type CaseState, type Installment, isHeld, withUnreachable } from './state.js';
+import { type CaseState, holdsPlanClock, type Installment, isHeld, withUnreachable } from './state.js';
 
 /**
  * What collectors, payment systems and the case itself can ask of a case. Each command either
@@ -77,6 +77,10 @@ function closedRefusal(state: CaseState): CommandResult | undefined {
  * hold ends, the held time moves the remaining steps later if the policy says so.
  */
 export function accountForHolds(before: CaseState, after: CaseState, context: CommandContext): CaseState {
+  return accountForPlanClock(accountForLadderHolds(before, after, context), context.now);
+}
+
+function accountForLadderHolds(before: CaseState, after: CaseState, context: CommandContext): CaseState {
   // A hold that ends by time (a partial-payment hold) has already expired when its end is
   // handled: `holdSince` says the case was held, whatever `isHeld` says at this moment.
   const heldBefore = before.holdSince !== undefined || isHeld(before, context.now);
@@ -88,6 +92,19 @@ export function accountForHolds(before: CaseState, after: CaseState, context: Co
     return { ...rest, shiftMillis: after.shiftMillis + (context.policy.shiftScheduleOnHold ? held : 0) };
   }
   return after;
+}
+
+/** Stops the plan's clock when a dispute or pause begins during a plan, and moves its installments by the held time when it ends. */
+function accountForPlanClock(state: CaseState, now: number): CaseState {
+  const plan = state.plan;
+  if (!plan) return state;
+  const held = holdsPlanClock(state);
+  if (held && plan.heldSince === undefined) return { ...state, plan: { ...plan, heldSince: now } };
+  if (!held && plan.heldSince !== undefined) {
+    const { heldSince, ...running } = plan;
+    return { ...state, plan: { ...running, shiftMillis: (plan.shiftMillis ?? 0) + (now - heldSince) } };
+  }
+  return state;
 }
 
 function applyToInstallments(installments: readonly Installment[], amountMinor: number): Installment[] {

@@ -52,6 +52,10 @@ export interface PaymentPlan {
   readonly agreedBy: string;
   readonly agreedAt: number;
   readonly installments: readonly Installment[];
+  /** Since when a dispute or pause has stopped the plan's clock (no reminders, no default). */
+  readonly heldSince?: number;
+  /** Time the plan's clock was stopped so far: every installment moves by it. */
+  readonly shiftMillis?: number;
 }
 
 export interface PromiseToPay {
@@ -121,4 +125,13 @@ export function stageOf(state: CaseState, now: number, dueAt: number): CaseStage
   if (state.plan) return 'payment_plan';
   if (state.promise) return 'promise_to_pay';
   return now < dueAt ? 'upcoming' : 'overdue';
+}
+
+/**
+ * A dispute or a pause during a payment plan stops the plan's clock: the customer is neither
+ * reminded nor defaulted while the case is on hold, and gets the held time back on every
+ * installment when the hold ends (the plan keeps its shape; only its dates move).
+ */
+export function holdsPlanClock(state: CaseState): boolean {
+  return Boolean(state.dispute || state.pause);
 }

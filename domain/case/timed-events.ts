@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { deadlineDay, deadlineEnds } from '../deadline.js';
 import { applyOffset, nextAllowedMoment, type ScheduleContext, stepDueAt } from '../schedule.js';
-import { type CaseState, isHeld } from './state.js';
+import { type CaseState, holdsPlanClock, isHeld } from './state.js';
 
 /** The things a case waits for by time; the workflow sleeps until the earliest, unless a signal comes first. */
 export type TimedEvent =
@@ -28,14 +28,16 @@ export function nextTimedEvent(state: CaseState, context: ScheduleContext, now: 
   if (state.promise) candidates.push({ kind: 'promise_check', at: deadlineEnds(state.promise.date, timezone) });
 
   const installment = state.plan?.installments.find((i) => i.status === 'pending');
-  if (installment) {
-    const dueDay = deadlineDay(installment.dueDate, timezone);
+  // While a dispute or pause holds the plan's clock, nothing of the plan happens (see holdsPlanClock).
+  if (installment && !holdsPlanClock(state)) {
+    const planShift = state.plan!.shiftMillis ?? 0;
+    const dueDay = deadlineDay(installment.dueDate, timezone) + planShift;
     if (!installment.reminded) {
       const remindAt = applyOffset(dueDay, `-${policy.installmentReminderBefore}`, timezone);
       const windowed = policy.sendingWindows ? nextAllowedMoment(remindAt, policy.sendingWindows.messages, timezone) : remindAt;
       candidates.push({ kind: 'installment_reminder', at: Math.max(windowed, state.plan!.agreedAt), sequence: installment.sequence });
     }
-    candidates.push({ kind: 'installment_check', at: applyOffset(deadlineEnds(installment.dueDate, timezone), policy.installmentGrace, timezone), sequence: installment.sequence });
+    candidates.push({ kind: 'installment_check', at: applyOffset(deadlineEnds(installment.dueDate, timezone) + planShift, policy.installmentGrace, timezone), sequence: installment.sequence });
   }
 
   if (!isHeld(state, now)) {
