@@ -37,6 +37,10 @@ export const feeRuleSchema = z
   });
 export type FeeRule = z.infer<typeof feeRuleSchema>;
 
+/** Real ladders have a handful of steps; thousands would be a mistake (and a workflow that never ends). */
+export const MAX_POLICY_STEPS = 50;
+export const MAX_STEP_ACTIONS = 6;
+
 const actionSchema = z.object({
   type: z.enum(actionTypes, { message: `must be one of ${actionTypes.join(', ')}` }),
   /** Template name for messages (email, sms, letter, call_task). */
@@ -48,7 +52,7 @@ const stepSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/, 'must be lower_snake_case'),
   /** From the start of the due date in the customer's timezone. */
   offset: duration,
-  actions: z.array(actionSchema).min(1, 'a step needs at least one action'),
+  actions: z.array(actionSchema).min(1, 'a step needs at least one action').max(MAX_STEP_ACTIONS, `a step has at most ${MAX_STEP_ACTIONS} actions`),
 });
 export type PolicyStep = z.infer<typeof stepSchema>;
 
@@ -56,7 +60,7 @@ export const collectionPolicySchema = z
   .object({
     name: z.string().min(1),
     version: z.number().int().positive(),
-    steps: z.array(stepSchema).min(1),
+    steps: z.array(stepSchema).min(1).max(MAX_POLICY_STEPS, `a policy has at most ${MAX_POLICY_STEPS} steps`),
     /** Days after the due date before any late fee may be charged. */
     graceDays: z.number().int().min(0),
     /** Business hours in the customer's timezone; `calls` also excludes weekends by default. Null: any time. */

@@ -35,6 +35,17 @@ describe('collection policy validation', () => {
     expect(problemsOf(policy)).toEqual([expect.stringMatching(/^steps\.1\.actions\.0\.type: must be one of email, sms, letter, call_task, late_fee, legal_handoff/)]);
   });
 
+  it('refuses a policy of 51 steps and a step of 7 actions, naming the limit', () => {
+    const long = valid();
+    long.steps = Array.from({ length: 51 }, (_, i) => ({ id: `step_${i}`, offset: `P${i + 1}D`, actions: [{ type: 'email', template: 'overdue_notice' }] }));
+    expect(problemsOf(long)).toEqual(['steps: a policy has at most 50 steps']);
+    long.steps = long.steps.slice(0, 50);
+    expect(parsePolicy(long).steps).toHaveLength(50);
+    const busy = valid();
+    busy.steps[1] = { id: 'overdue_notice', offset: 'P1D', actions: Array.from({ length: 7 }, () => ({ type: 'email', template: 'overdue_notice' })) };
+    expect(problemsOf(busy)).toEqual(['steps.1.actions: a step has at most 6 actions']);
+  });
+
   it('refuses offsets that are not durations or not in order', () => {
     const policy = valid();
     policy.steps[2] = { ...policy.steps[2], offset: 'fifteen days' };

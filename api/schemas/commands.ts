@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { calendarDate, currencyCode, identifier, instant, minorUnits, text } from './common.js';
+import { calendarDate, currencyCode, identifier, instant, minorUnits, plausibleInstant, receivedAt, text, withinYearsOfNow, yearsMessage } from './common.js';
 
 export const recordPaymentSchema = z
   .object({
@@ -7,7 +7,7 @@ export const recordPaymentSchema = z
     amountMinor: minorUnits,
     currency: currencyCode,
     method: text(64).openapi({ example: 'bank_transfer' }),
-    receivedAt: instant.optional().openapi({ description: 'When the money arrived; default: now.' }),
+    receivedAt: receivedAt.optional().openapi({ description: 'When the money arrived; default: now.' }),
   })
   .strict()
   .openapi('RecordPayment');
@@ -16,6 +16,7 @@ export const invoiceIdParam = z.object({ invoiceId: z.uuid('must be a case id (t
 
 const deadline = z
   .union([calendarDate, instant], { message: 'must be a date (YYYY-MM-DD) or an ISO 8601 instant' })
+  .refine(withinYearsOfNow, yearsMessage)
   .openapi({ example: '2026-12-15', description: 'A date (by the end of that day in the customer’s timezone) or an exact instant.' });
 
 export const openDisputeSchema = z.object({ reason: text(2000).openapi({ example: 'Goods arrived damaged' }) }).strict().openapi('OpenDispute');
@@ -35,7 +36,7 @@ export const agreePaymentPlanSchema = z
   .strict()
   .openapi('AgreePaymentPlan');
 
-export const pauseSchema = z.object({ reason: text(2000), until: instant.optional() }).strict().openapi('PauseCase');
+export const pauseSchema = z.object({ reason: text(2000), until: plausibleInstant.optional() }).strict().openapi('PauseCase');
 
 export const resumeSchema = z.object({}).strict().openapi('ResumeCase');
 

@@ -22,6 +22,29 @@ export const calendarDate = z
 
 export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with a time zone, like 2026-11-20T09:30:00Z' }).openapi({ example: '2026-11-20T09:30:00Z' });
 
+/**
+ * Well-formed is not enough: a due date a century away or money received next millennium is a
+ * typo or an attack, never a real invoice. Dates people give us must fall within this many years
+ * of today (checked when the request arrives).
+ */
+export const MAX_YEARS_FROM_TODAY = 10;
+/** How far in the future a payment may say it was received (clock skew between systems). */
+export const MAX_RECEIVED_AHEAD_MS = 5 * 60_000;
+
+const YEAR_MS = 365.25 * 86_400_000;
+export const withinYearsOfNow = (text: string) => Math.abs(Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text) - Date.now()) <= MAX_YEARS_FROM_TODAY * YEAR_MS;
+export const yearsMessage = `must be within ${MAX_YEARS_FROM_TODAY} years of today`;
+
+/** A calendar date within ten years of today, either way. */
+export const plausibleDate = calendarDate.refine(withinYearsOfNow, yearsMessage);
+/** An instant within ten years of now, either way. */
+export const plausibleInstant = instant.refine(withinYearsOfNow, yearsMessage);
+/** When money arrived: not in the future (beyond a few minutes of clock skew), not ages ago. */
+export const receivedAt = instant
+  .refine((text) => Date.parse(text) <= Date.now() + MAX_RECEIVED_AHEAD_MS, `must not be in the future (more than ${MAX_RECEIVED_AHEAD_MS / 60_000} minutes ahead of our clock)`)
+  .refine(withinYearsOfNow, yearsMessage)
+  .openapi({ example: '2026-11-20T09:30:00Z' });
+
 export const timezone = z
   .string()
   .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA timezone, like Europe/Berlin')

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { calendarDate, currencyCode, identifier, locale, minorUnits, text, timezone } from './common.js';
+import { currencyCode, identifier, locale, minorUnits, plausibleDate, text, timezone } from './common.js';
 
 export const policyRefSchema = z
   .object({ name: z.string().min(1).max(128), version: z.number().int().positive() })
@@ -38,8 +38,8 @@ export const createInvoiceSchema = z
     externalId: identifier(128).openapi({ example: 'INV-2026-0042' }),
     number: text(64).openapi({ example: '2026-0042' }),
     customer: customerSchema,
-    issueDate: calendarDate,
-    dueDate: calendarDate,
+    issueDate: plausibleDate,
+    dueDate: plausibleDate,
     amountMinor: minorUnits,
     currency: currencyCode,
     paymentLink: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048).optional(),

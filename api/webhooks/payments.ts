@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { PrismaClient } from '../../prisma/client.js';
 import { recordPaymentUpdate } from '../../workflows/definitions.js';
 import { problem } from '../problem.js';
-import { currencyCode, identifier, instant, minorUnits, text } from '../schemas/common.js';
+import { currencyCode, identifier, minorUnits, receivedAt, text } from '../schemas/common.js';
 import { commandCase } from '../services/case-command.js';
 import { fieldErrors } from '../validation.js';
 import { verify } from './signature.js';
@@ -20,7 +20,7 @@ const paymentEvent = z
         amountMinor: minorUnits,
         currency: currencyCode,
         method: text(64),
-        receivedAt: instant,
+        receivedAt,
       })
       .strict(),
   })
