@@ -2,7 +2,8 @@ import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { renderMessage } from '../domain/templates.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { DeliverMessageRequest, DeliveryReceipt } from '../workflows/activity-interfaces.js';
-import { RECIPIENT_UNDELIVERABLE } from '../workflows/definitions.js';
+import { isInsideWindow, nextAllowedMoment } from '../domain/schedule.js';
+import { OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from '../workflows/definitions.js';
 import { type Senders, UndeliverableError } from './providers/types.js';
 
 function recipientOf(request: DeliverMessageRequest): string {
@@ -58,6 +59,13 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
       }
     }
 
+    // The rule holds at the moment the message leaves: an activity that waited (a backlog, a worker
+    // down overnight) must not mail at midnight. Checked after the outbox, so a message already
+    // accepted by the provider is still recognised and never sent again.
+    const window = request.sendingWindow;
+    if (window && !isInsideWindow(Date.now(), window.window, window.timezone, window.holidays)) {
+      throw ApplicationFailure.create({ type: OUTSIDE_SENDING_WINDOW, message: `outside the customer's sending window (${window.timezone}); it opens at ${new Date(nextAllowedMoment(Date.now(), window.window, window.timezone, window.holidays)).toISOString()}`, nonRetryable: true });
+    }
     try {
       const { messageId } = await sender.send({ idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data });
       await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'sent', providerMessageId: messageId, sentAt: new Date() } });

@@ -64,7 +64,14 @@ export const collectionPolicySchema = z
     /** Days after the due date before any late fee may be charged. */
     graceDays: z.number().int().min(0),
     /** Business hours in the customer's timezone; `calls` also excludes weekends by default. Null: any time. */
-    sendingWindows: z.object({ messages: sendingWindowSchema, calls: sendingWindowSchema }).nullable(),
+    sendingWindows: z
+      .object({
+        messages: sendingWindowSchema,
+        calls: sendingWindowSchema,
+        /** Also keep quiet on the public holidays of the customer's country (from its postal address). */
+        skipPublicHolidays: z.boolean().optional(),
+      })
+      .nullable(),
     feeRule: feeRuleSchema.optional(),
     /** keep: the ladder goes on; hold: escalation waits `partialPaymentHold`; reset: the next step's clock restarts at the payment. */
     partialPayment: z.enum(['keep', 'hold', 'reset']),

@@ -22,11 +22,15 @@ export function applyOffset(anchorMillis: number, offset: string, timezone: stri
   return (parsed.sign === 1 ? anchor.plus(parsed.duration) : anchor.minus(parsed.duration)).toMillis();
 }
 
-/** The first moment at or after `at` inside the window (local hours and weekdays of the timezone). */
-export function nextAllowedMoment(at: number, window: SendingWindow, timezone: string): number {
+/**
+ * The first moment at or after `at` inside the window (local hours and weekdays of the timezone),
+ * skipping `holidays` (local dates, YYYY-MM-DD).
+ */
+export function nextAllowedMoment(at: number, window: SendingWindow, timezone: string, holidays: readonly string[] = []): number {
   let local = DateTime.fromMillis(at, { zone: timezone });
-  for (let day = 0; day < 8; day++) {
-    const allowedDay = window.weekdays.includes(local.weekday);
+  // A week of allowed weekdays plus a run of holidays (Christmas to New Year) is never longer than this.
+  for (let day = 0; day < 8 + holidays.length; day++) {
+    const allowedDay = window.weekdays.includes(local.weekday) && !holidays.includes(local.toISODate()!);
     const opens = local.set({ hour: window.startHour, minute: 0, second: 0, millisecond: 0 });
     const closes = window.endHour === 24 ? local.endOf('day').plus({ milliseconds: 1 }) : local.set({ hour: window.endHour, minute: 0, second: 0, millisecond: 0 });
     if (allowedDay && local < closes) return Math.max(local.toMillis(), opens.toMillis());
@@ -44,6 +48,19 @@ export function windowForStep(step: Pick<PolicyStep, 'actions'>, policy: Pick<Co
   return undefined;
 }
 
+/**
+ * The window a message on this channel must leave in, checked at the moment of sending (not only
+ * when the step was planned): letters are not windowed, calls take the stricter call window.
+ */
+export function windowForChannel(channel: 'email' | 'sms' | 'letter' | 'call_task', policy: Pick<CollectionPolicy, 'sendingWindows'>): SendingWindow | undefined {
+  if (!policy.sendingWindows || channel === 'letter') return undefined;
+  return channel === 'call_task' ? policy.sendingWindows.calls : policy.sendingWindows.messages;
+}
+
+export function isInsideWindow(at: number, window: SendingWindow, timezone: string, holidays: readonly string[] = []): boolean {
+  return nextAllowedMoment(at, window, timezone, holidays) === at;
+}
+
 export interface ScheduleContext {
   readonly policy: CollectionPolicy;
   readonly timezone: string;
@@ -51,6 +68,8 @@ export interface ScheduleContext {
   readonly anchorMillis: number;
   /** Held time added to every remaining step (pauses, disputes, plans), when the policy shifts on hold. */
   readonly shiftMillis: number;
+  /** Local dates (YYYY-MM-DD) on which nothing reaches the customer (public holidays), if the policy asks. */
+  readonly holidays?: readonly string[];
 }
 
 /** When the step at `index` is due: offset, then shift, then the sending window. */
@@ -59,7 +78,7 @@ export function stepDueAt(context: ScheduleContext, index: number): number {
   if (!step) throw new Error(`policy ${context.policy.name} has no step ${index}`);
   const raw = applyOffset(context.anchorMillis, step.offset, context.timezone) + context.shiftMillis;
   const window = windowForStep(step, context.policy);
-  return window ? nextAllowedMoment(raw, window, context.timezone) : raw;
+  return window ? nextAllowedMoment(raw, window, context.timezone, context.holidays) : raw;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../domain/default-policy.js';
 import { type CollectionPolicy } from '../domain/policy.js';
-import { applyOffset, dueDateAnchor, firstStepToRun, nextAllowedMoment, stepDueAt } from '../domain/schedule.js';
+import { applyOffset, dueDateAnchor, firstStepToRun, isInsideWindow, nextAllowedMoment, stepDueAt, windowForChannel } from '../domain/schedule.js';
 
 const iso = (millis: number) => new Date(millis).toISOString();
 const weekdays9to17 = { startHour: 9, endHour: 17, weekdays: [1, 2, 3, 4, 5] };
@@ -72,6 +72,25 @@ describe('the sending window', () => {
   it('moves a moment after closing to the next business morning', () => {
     expect(iso(nextAllowedMoment(at('2026-11-24T17:00:00'), weekdays9to17, tz))).toBe('2026-11-25T08:00:00.000Z');
     expect(iso(nextAllowedMoment(at('2026-11-27T18:00:00'), weekdays9to17, tz))).toBe('2026-11-30T08:00:00.000Z'); // Fri evening → Mon
+  });
+
+  it('skips public holidays it is given: Christmas Eve evening in Berlin → Monday 28 December', () => {
+    const berlin = 'Europe/Berlin';
+    const christmasEve18 = Date.parse('2026-12-24T17:00:00Z'); // Thu 18:00 CET
+    const germanHolidays = ['2026-12-25', '2026-12-26'];
+    expect(iso(nextAllowedMoment(christmasEve18, weekdays9to17, berlin))).toBe('2026-12-25T08:00:00.000Z'); // without: Christmas Day
+    expect(iso(nextAllowedMoment(christmasEve18, weekdays9to17, berlin, germanHolidays))).toBe('2026-12-28T08:00:00.000Z');
+    expect(isInsideWindow(Date.parse('2026-12-25T10:00:00Z'), weekdays9to17, berlin, germanHolidays)).toBe(false);
+    expect(isInsideWindow(Date.parse('2026-12-28T10:00:00Z'), weekdays9to17, berlin, germanHolidays)).toBe(true);
+  });
+
+  it('takes the window of the channel at the moment of sending: calls the call window, letters none', () => {
+    const policy = { sendingWindows: { messages: weekdays9to17, calls: { startHour: 10, endHour: 12, weekdays: [2] } } };
+    expect(windowForChannel('email', policy)).toBe(weekdays9to17);
+    expect(windowForChannel('sms', policy)).toBe(weekdays9to17);
+    expect(windowForChannel('call_task', policy)).toEqual({ startHour: 10, endHour: 12, weekdays: [2] });
+    expect(windowForChannel('letter', policy)).toBeUndefined();
+    expect(windowForChannel('email', { sendingWindows: null })).toBeUndefined();
   });
 
   it('refuses a window with no day', () => {

@@ -1,7 +1,9 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSender, Senders } from '../activities/providers/types.js';
 import { agreePaymentPlanUpdate, collectionWorkflowId, collectionWorkflowType, caseStateQuery, openDisputeUpdate, pauseUpdate, recordPaymentUpdate, resolveDisputeUpdate, resumeUpdate } from '../workflows/definitions.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
+import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
@@ -147,4 +149,33 @@ describe('a dispute during a payment plan', () => {
     expect(defaulted.occurredAt.getTime() - resolvedAt).toBeGreaterThanOrEqual(3_000);
     await handle.terminate('test done');
   }, 40_000);
+});
+
+describe('the sending window, at the moment a message leaves', () => {
+  it('keeps a backlog email that was due days ago (inside the window then) until the window opens again; a payment meanwhile means it never goes', async () => {
+    const timezone = 'Europe/Berlin'; // the fixture customer's
+    const today = DateTime.now().setZone(timezone);
+    const closedDays = [today.weekday, today.plus({ days: 1 }).weekday]; // closed today and tomorrow, open the other five days
+    const window = { startHour: 0, endHour: 24, weekdays: [1, 2, 3, 4, 5, 6, 7].filter((d) => !closedDays.includes(d)) };
+    const policy = secondScalePolicy({
+      steps: [{ id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] }],
+      sendingWindows: { messages: window, calls: window },
+    });
+    const made = await createOverdueInvoice(harness.prisma, { amountMinor: 100_000n });
+    // Planned three days ago, on an open day: the step is due, but the window is closed now.
+    const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+      workflowId: collectionWorkflowId(made.invoice.id),
+      taskQueue: harness.taskQueue,
+      args: [caseInput(made, policy, today.minus({ days: 3 }).toJSDate())],
+    });
+    const opens = today.startOf('day').plus({ days: 2 }).toMillis();
+    const waiting = await eventually(() => handle.describe(), (d) => d.typedSearchAttributes.get(searchAttributes.nextActionAt)?.getTime() === opens);
+    expect(waiting.typedSearchAttributes.get(searchAttributes.nextActionAt)).toEqual(new Date(opens));
+    const mine = async () => (await harness.sent('email')).filter((e) => e.idempotencyKey.startsWith(made.invoice.id));
+    expect(await mine()).toEqual([]);
+
+    await handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: `P-${made.invoice.id.slice(0, 8)}`, amountMinor: 100_000, currency: 'EUR', method: 'card', receivedAt: new Date().toISOString(), actor: 'erp' }] });
+    expect(await handle.result()).toMatchObject({ stage: 'paid', recentActions: [expect.objectContaining({ stepId: 'receipt', status: 'sent' })] });
+    expect((await mine()).map((e) => e.template)).toEqual(['payment_receipt']); // receipts are not windowed; the reminder never left
+  });
 });

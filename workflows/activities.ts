@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { CollectionActivities } from './activity-interfaces.js';
-import { RECIPIENT_UNDELIVERABLE } from './definitions.js';
+import { OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from './definitions.js';
 
 /** Activity stubs with their timeouts and retry policies (one per kind of side effect). */
 const recording = proxyActivities<Pick<CollectionActivities, 'recordCaseEvents' | 'postLateFee' | 'postFeeWaiver'>>({
@@ -12,7 +12,7 @@ const recording = proxyActivities<Pick<CollectionActivities, 'recordCaseEvents' 
 const delivery = proxyActivities<Pick<CollectionActivities, 'deliverMessage'>>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: [RECIPIENT_UNDELIVERABLE] },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: [RECIPIENT_UNDELIVERABLE, OUTSIDE_SENDING_WINDOW] },
   summary: 'Send a collection message through its provider',
 });
 

@@ -1,4 +1,5 @@
 /** The activity signatures the workflow calls; implemented in activities/, proxied in workflows/. */
+import type { SendingWindow } from '../domain/policy.js';
 import type { TemplateData } from '../domain/templates.js';
 import type { CustomerContact } from './definitions.js';
 
@@ -65,6 +66,8 @@ export interface DeliverMessageRequest {
   readonly template: string;
   readonly customer: CustomerContact;
   readonly data: MessageData;
+  /** Refuse to send (OUTSIDE_SENDING_WINDOW) unless this window is open at the moment of sending. */
+  readonly sendingWindow?: { readonly window: SendingWindow; readonly timezone: string; readonly holidays: readonly string[] };
 }
 
 export interface DeliveryReceipt {

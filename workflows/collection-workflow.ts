@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  patched,
   continueAsNew,
   setCurrentDetails,
   setHandler,
@@ -29,13 +30,13 @@ import {
   waiveFee,
   writeOffInvoice,
 } from '../domain/case/commands.js';
-import { type CaseState, initialCaseState, isHeld, stageOf, withAction, withUnreachable } from '../domain/case/state.js';
+import { type CaseState, holdsPlanClock, initialCaseState, isHeld, stageOf, withAction, withUnreachable } from '../domain/case/state.js';
 import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, promiseCheck } from '../domain/case/time-outcomes.js';
 import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
 import { lateFeeMinor } from '../domain/fees.js';
-import type { ActionType, PolicyStep } from '../domain/policy.js';
+import type { ActionType, PolicyStep, SendingWindow } from '../domain/policy.js';
 import { deadlineEnds } from '../domain/deadline.js';
-import { dueDateAnchor, firstStepToRun } from '../domain/schedule.js';
+import { dueDateAnchor, firstStepToRun, nextAllowedMoment, windowForChannel } from '../domain/schedule.js';
 import { activities } from './activities.js';
 import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
 import { caseView, describeTimedEvent } from './case-view.js';
@@ -58,6 +59,8 @@ import {
   recordPaymentUpdate,
   resolveDisputeUpdate,
   RECIPIENT_UNDELIVERABLE,
+  OUTSIDE_SENDING_WINDOW,
+  WINDOW_AT_SEND_TIME,
   resumeSignal,
   resumeUpdate,
   waiveFeeSignal,
@@ -84,7 +87,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const workflowId = workflowInfo().workflowId;
   const dueAt = dueDateAnchor(input.dueDate, timezone);
   const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
-  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0 };
+  const holidays = input.holidays ?? [];
+  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0, holidays };
 
   let state: CaseState = input.carried?.state ?? initialCaseState(input);
   let eventSequence = input.carried?.eventSequence ?? 0;
@@ -129,6 +133,18 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     if (!result.ok) {
       throw ApplicationFailure.create({ type: COMMAND_REFUSED, message: `${result.field}: ${result.reason}`, details: [{ field: result.field, reason: result.reason }], nonRetryable: true });
     }
+  }
+
+  // --- start: recorded before any handler runs, so a command that came with the start follows the opening ---
+  if (!input.carried) {
+    const first = firstStepToRun(schedule, Date.now());
+    state = { ...state, nextStepIndex: first };
+    record({
+      category: 'system',
+      kind: 'case_opened',
+      actor: 'system',
+      details: toJson({ balanceMinor: input.balanceMinor, currency: input.currency, dueDate: input.dueDate, policy: `${policy.name}@${policy.version}`, skippedSteps: policy.steps.slice(0, first).map((s) => s.id) }),
+    });
   }
 
   // Each command as a signal (refusals recorded) and as an update (refusals answered).
@@ -231,7 +247,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     );
   }
 
-  // --- start -------------------------------------------------------------------------------
+  // Commands that came with the start were applied as their handlers were set; the search attributes follow them (histories depend on this order).
   if (!input.carried) {
     upsertSearchAttributes([
       { key: searchAttributes.invoiceId, value: input.invoiceId },
@@ -241,14 +257,6 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       { key: searchAttributes.policyName, value: `${policy.name}@${policy.version}` },
       { key: searchAttributes.dueDate, value: new Date(`${input.dueDate}T00:00:00Z`) },
     ]);
-    const first = firstStepToRun(schedule, Date.now());
-    state = { ...state, nextStepIndex: first };
-    record({
-      category: 'system',
-      kind: 'case_opened',
-      actor: 'system',
-      details: toJson({ balanceMinor: input.balanceMinor, currency: input.currency, dueDate: input.dueDate, policy: `${policy.name}@${policy.version}`, skippedSteps: policy.steps.slice(0, first).map((s) => s.id) }),
-    });
   }
 
   // --- main loop ---------------------------------------------------------------------------
@@ -302,7 +310,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
           // A plan whose clock a hold stopped is due that much later: the reminder names the moved deadline.
           const planShift = state.plan!.shiftMillis ?? 0;
           const dueDate = planShift > 0 ? new Date(deadlineEnds(installment.dueDate, timezone) + planShift).toISOString() : installment.dueDate;
-          await deliver('installment_reminder', 'email', 'installment_reminder', key, { sequence: installment.sequence, dueDate, amountMinor: installment.amountMinor - installment.paidMinor });
+          const delivered = await deliver('installment_reminder', 'email', 'installment_reminder', key, { sequence: installment.sequence, dueDate, amountMinor: installment.amountMinor - installment.paidMinor });
+          if (!delivered) return; // a dispute or pause came first: the reminder comes when it ends
         }
         state = markInstallmentReminded(state, event.sequence);
         return;
@@ -321,7 +330,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       if (actionIndex < (state.stepActionsDone ?? 0)) continue; // done before a hold stopped the step
       // A payment, dispute or pause may have arrived while the previous action ran.
       if (state.closed || isHeld(state, Date.now())) return;
-      await runAction(step, action.type, action.template ?? step.id);
+      if (!(await runAction(step, action.type, action.template ?? step.id))) return; // held before it could leave
       state = { ...state, stepActionsDone: actionIndex + 1 };
     }
     const { stepActionsDone: _done, ...rest } = state;
@@ -333,8 +342,12 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     return `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${stepId}:${type}`;
   }
 
-  async function runAction(step: PolicyStep, type: ActionType, template: string): Promise<void> {
-    if (type === 'late_fee') return chargeLateFee(step.id);
+  /** Runs one action of a step; false when a hold or the end of the case stopped it before it happened. */
+  async function runAction(step: PolicyStep, type: ActionType, template: string): Promise<boolean> {
+    if (type === 'late_fee') {
+      await chargeLateFee(step.id);
+      return true;
+    }
     const key = actionKey(step.id, type);
     if (type === 'legal_handoff') {
       const { partner, reference } = await activities.handOffToLegal.executeWithOptions({ summary: `Hand invoice ${input.invoiceNumber} of ${customer.name} to the legal partner` }, [
@@ -342,9 +355,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       ]);
       state = withAction({ ...state, closed: { reason: 'legal_handoff', at: Date.now() } }, { stepId: step.id, action: type, status: 'sent', at: Date.now(), channel: partner, providerMessageId: reference });
       record({ category: 'action', kind: 'legal_handoff', action: 'legal_handoff', actor: 'system', provider: partner, providerMessageId: reference, details: { stepId: step.id, balanceMinor: state.balanceMinor } });
-      return;
+      return true;
     }
-    await deliver(step.id, type, template, key);
+    return deliver(step.id, type, template, key);
   }
 
   async function chargeLateFee(occurrenceId: string): Promise<void> {
@@ -369,16 +382,27 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     state = { ...state, feeOccurrences: state.feeOccurrences + 1 };
   }
 
-  /** Sends on the action's channel, falling back channel by channel when a recipient proves undeliverable. */
-  async function deliver(stepId: string, action: Channel | 'installment_reminder' | 'receipt', template: string, key: string, installment?: { sequence: number; dueDate: string; amountMinor: number }): Promise<void> {
+  /**
+   * Sends on the action's channel, falling back channel by channel when a recipient proves
+   * undeliverable, and only inside the customer's sending window at the moment it leaves: a step
+   * that comes due at night (a backlog, downtime, a hold that ended at night) waits for the window.
+   * False when a hold or the end of the case came first: nothing was sent.
+   */
+  async function deliver(stepId: string, action: Channel | 'installment_reminder' | 'receipt', template: string, key: string, installment?: { sequence: number; dueDate: string; amountMinor: number }): Promise<boolean> {
     const wanted: Channel = action === 'installment_reminder' || action === 'receipt' ? 'email' : action;
     const channels = channelsToTry(wanted, reachability(customer, state.unreachable));
     if (channels.length === 0) {
       state = withAction(state, { stepId, action, status: 'skipped', at: Date.now(), note: 'no usable contact' });
       record({ category: 'action', kind: 'step_skipped', action: wanted, actor: 'system', details: { stepId, reason: 'the customer has no usable contact for this step' } });
-      return;
+      return true;
     }
-    for (const channel of channels) {
+    // Receipts are transactional: they go at once, whatever the hour. Histories from before this rule replay without it.
+    const windowed = action !== 'receipt' && patched(WINDOW_AT_SEND_TIME);
+    const stopped = () => Boolean(state.closed) || (action === 'installment_reminder' ? holdsPlanClock(state) : action !== 'receipt' && isHeld(state, Date.now()));
+    channelLoop: for (const channel of channels) {
+      const window = windowed ? windowForChannel(channel, policy) : undefined;
+      for (;;) {
+      if (window && !(await untilInsideWindow(window, channel, stopped))) return false;
       try {
         const summary = `Send ${channel} "${template}" to ${recipientOf(channel)} about invoice ${input.invoiceNumber}`;
         const receipt = await activities.deliverMessage.executeWithOptions({ summary }, [{
@@ -387,6 +411,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
           channel: channel as MessageChannel,
           template,
           customer,
+          ...(window ? { sendingWindow: { window, timezone, holidays } } : {}),
           data: {
             invoiceNumber: input.invoiceNumber,
             currency: state.currency,
@@ -402,12 +427,30 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
         state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: receipt.providerMessageId });
         // alreadySent: an earlier attempt of this call reached the provider; still one message, said so.
         record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel, ...(receipt.alreadySent ? { sentByEarlierAttempt: true } : {}) } });
-        return;
+        return true;
       } catch (error) {
-        if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== RECIPIENT_UNDELIVERABLE) throw error;
-        state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: error.cause.message });
-        record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason: error.cause.message, fallingBack: channel !== channels.at(-1) } });
+        const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+        // The activity ran after the window closed (it waited in a backlog or for a worker): wait for the next opening, same key.
+        if (failure?.type === OUTSIDE_SENDING_WINDOW) continue;
+        if (failure?.type !== RECIPIENT_UNDELIVERABLE) throw error;
+        state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: failure.message });
+        record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason: failure.message, fallingBack: channel !== channels.at(-1) } });
+        continue channelLoop;
       }
+      }
+    }
+    return true;
+  }
+
+  /** Waits until the window is open now; false if `stopped` (a hold, the end of the case) comes first. */
+  async function untilInsideWindow(window: SendingWindow, channel: Channel, stopped: () => boolean): Promise<boolean> {
+    for (;;) {
+      if (stopped()) return false;
+      const opens = nextAllowedMoment(Date.now(), window, timezone, holidays);
+      if (opens <= Date.now()) return true;
+      upsertSearchAttributes([{ key: searchAttributes.nextActionAt, value: new Date(opens) }]);
+      setCurrentDetails(`**${stageOf(state, Date.now(), dueAt)}**: a ${channel} is ready and waits for the customer's sending window, which opens at ${new Date(opens).toISOString()} (${timezone})`);
+      await condition(stopped, opens - Date.now(), { summary: `Until the ${channel} window opens (${timezone})` });
     }
   }
 

@@ -66,6 +66,8 @@ export interface CollectionWorkflowInput {
   readonly paymentLink?: string;
   /** The policy snapshot this case follows for its whole life. */
   readonly policy: CollectionPolicy;
+  /** Public holidays of the customer's country (local YYYY-MM-DD) when the policy skips them: nothing reaches the customer then. */
+  readonly holidays?: readonly string[];
   /**
    * UTC instant the policy offsets count from. Default: the start of the due date in the
    * customer's timezone. Tests with second-scale policies set it to "now".
@@ -176,3 +178,7 @@ export const caseStateQuery = defineQuery<CaseView>('caseState');
 export const COMMAND_REFUSED = 'CommandRefused';
 /** The failure type an activity throws when a recipient can never be reached on that channel. */
 export const RECIPIENT_UNDELIVERABLE = 'RecipientUndeliverable';
+/** The delivery activity ran outside the customer's sending window (it was late): the workflow waits for the next opening. */
+export const OUTSIDE_SENDING_WINDOW = 'OutsideSendingWindow';
+/** Workflow patch id: sending windows are checked at the moment a message leaves, not only when its step was planned. */
+export const WINDOW_AT_SEND_TIME = 'window-at-send-time';

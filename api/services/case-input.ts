@@ -1,5 +1,6 @@
 import type { CollectionPolicy } from '../../domain/policy.js';
 import type { CollectionWorkflowInput, CustomerContact } from '../../workflows/definitions.js';
+import { holidayYearsFor, publicHolidays } from './public-holidays.js';
 
 interface InvoiceRow {
   id: string;
@@ -51,6 +52,8 @@ export function contactFromRow(customer: CustomerRow): CustomerContact {
 
 /** The workflow's start snapshot, from the database rows. */
 export function caseInputFromRows(invoice: InvoiceRow, customer: CustomerRow, policy: CollectionPolicy): CollectionWorkflowInput {
+  const dueDate = invoice.dueDate.toISOString().slice(0, 10);
+  const holidays = policy.sendingWindows?.skipPublicHolidays && customer.country ? publicHolidays(customer.country, ...holidayYearsFor(dueDate)) : [];
   return {
     invoiceId: invoice.id,
     invoiceNumber: invoice.number,
@@ -58,8 +61,9 @@ export function caseInputFromRows(invoice: InvoiceRow, customer: CustomerRow, po
     amountMinor: Number(invoice.amountMinor),
     balanceMinor: Number(invoice.balanceMinor),
     currency: invoice.currency,
-    dueDate: invoice.dueDate.toISOString().slice(0, 10),
+    dueDate,
     ...(invoice.paymentLink ? { paymentLink: invoice.paymentLink } : {}),
     policy,
+    ...(holidays.length ? { holidays } : {}),
   };
 }

@@ -34,7 +34,7 @@ export function nextTimedEvent(state: CaseState, context: ScheduleContext, now: 
     const dueDay = deadlineDay(installment.dueDate, timezone) + planShift;
     if (!installment.reminded) {
       const remindAt = applyOffset(dueDay, `-${policy.installmentReminderBefore}`, timezone);
-      const windowed = policy.sendingWindows ? nextAllowedMoment(remindAt, policy.sendingWindows.messages, timezone) : remindAt;
+      const windowed = policy.sendingWindows ? nextAllowedMoment(remindAt, policy.sendingWindows.messages, timezone, context.holidays) : remindAt;
       candidates.push({ kind: 'installment_reminder', at: Math.max(windowed, state.plan!.agreedAt), sequence: installment.sequence });
     }
     candidates.push({ kind: 'installment_check', at: applyOffset(deadlineEnds(installment.dueDate, timezone) + planShift, policy.installmentGrace, timezone), sequence: installment.sequence });
