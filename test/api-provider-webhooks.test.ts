@@ -44,16 +44,17 @@ afterAll(async () => {
 
 const now = () => String(Math.floor(Date.now() / 1000));
 
-/** A case whose one step has gone out through the local sink; returns its outbox row. */
-async function caseWithSent(action: 'email' | 'letter' | 'sms') {
+/** A case whose first step has gone out through the local sink; returns its outbox row. Its later step is an email. */
+async function caseWithSent(action: 'email' | 'letter' | 'sms', laterOffset = 'P1D') {
   const made = await createOverdueInvoice(harness.prisma);
+  const policy = secondScalePolicy({ steps: [{ id: 'first', offset: 'PT1S', actions: [{ type: action }] }, { id: 'later', offset: laterOffset, actions: [{ type: 'email' }] }] });
   const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
     workflowId: collectionWorkflowId(made.invoice.id),
     taskQueue: harness.taskQueue,
-    args: [caseInput(made, secondScalePolicy({ steps: [{ id: 'first', offset: 'PT1S', actions: [{ type: action }] }, { id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }))],
+    args: [caseInput(made, policy)],
   });
   const row = await eventually(() => harness.prisma.outboxMessage.findFirst({ where: { invoiceId: made.invoice.id, status: 'sent' } }), (r) => r !== null);
-  return { handle, row: row!, invoiceId: made.invoice.id };
+  return { handle, row: row!, invoiceId: made.invoice.id, policy };
 }
 
 const unreachable = async (handle: Awaited<ReturnType<typeof caseWithSent>>['handle'], contact: string) =>
@@ -68,7 +69,8 @@ describe('SendGrid event webhook', () => {
     });
 
   it('marks the email bounced: later steps skip it, the audit log says so', async () => {
-    const { handle, row, invoiceId } = await caseWithSent('email');
+    // The later email step is due 4 s in: after the bounce, which lands about 1 s in.
+    const { handle, row, invoiceId, policy } = await caseWithSent('email', 'PT4S');
     const raw = JSON.stringify([{ event: 'delivered', idempotency_key: row.idempotencyKey }, { event: 'bounce', reason: '550 mailbox unknown', idempotency_key: row.idempotencyKey, sg_message_id: `${row.providerMessageId}.filter` }]);
     const response = await post(raw, now());
     expect(response.status).toBe(200);
@@ -77,6 +79,19 @@ describe('SendGrid event webhook', () => {
     const event = await eventually(() => harness.prisma.collectionEvent.findFirst({ where: { invoiceId, kind: 'delivery_failed' } }), (e) => e !== null);
     expect(event).toMatchObject({ actor: 'webhook:sendgrid', details: { channel: 'email', reason: 'bounce: 550 mailbox unknown' } });
     expect((await harness.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
+
+    // The later step leaves the bounced address alone and falls back to SMS.
+    const ofThisCase = async (channel: 'email' | 'sms') => (await harness.sent(channel)).filter((entry) => entry.idempotencyKey.startsWith(invoiceId));
+    const sms = await eventually(() => ofThisCase('sms'), (sent) => sent.length === 1);
+    const ladder = `${invoiceId}:${policy.name}@${policy.version}:ladder-1`;
+    expect(sms.map((entry) => entry.idempotencyKey)).toEqual([`${ladder}:later:email:fallback-sms`]);
+    expect((await ofThisCase('email')).map((entry) => entry.idempotencyKey)).toEqual([`${ladder}:first:email`]);
+    const view = await eventually(() => handle.query(caseStateQuery), (v) => v.recentActions.length === 2);
+    expect(view.recentActions.map((a) => `${a.stepId}:${a.channel}:${a.status}`)).toEqual(['first:email:sent', 'later:sms:fell_back']);
+    const kinds = await eventually(async () => (await harness.prisma.collectionEvent.findMany({ where: { invoiceId }, orderBy: { sequence: 'asc' } })).map((e) => e.kind), (k) => k.length === 4);
+    expect(kinds).toEqual(['case_opened', 'step_sent', 'delivery_failed', 'step_sent']);
+    const outbox = await harness.prisma.outboxMessage.findMany({ where: { invoiceId }, orderBy: { createdAt: 'asc' } });
+    expect(outbox.map((o) => `${o.action}:${o.status}`)).toEqual(['email:failed', 'sms:sent']);
     await handle.terminate('test done');
   });
 

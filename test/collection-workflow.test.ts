@@ -64,7 +64,6 @@ async function startCase(options: { policy?: CollectionPolicy; customer?: Custom
 const payment = (paymentId: string, amountMinor: number, currency = 'EUR') => ({ paymentId, amountMinor, currency, method: 'bank_transfer', receivedAt: new Date().toISOString(), actor: 'erp' });
 const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 const query = (handle: WorkflowHandle) => handle.query(caseStateQuery);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
@@ -74,6 +73,24 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   return String((error as WorkflowUpdateFailedError).cause?.message);
 }
+
+/**
+ * The positive signal a hold test waits for instead of a sleep: a case started now on this worker,
+ * held by nothing, whose one email is due in 2 s. Once it has gone, the first step of a case started
+ * earlier (due 1 s after its start) would have gone too, had that case not been held.
+ */
+async function aLaterEmailHasGone() {
+  const control = await startCase({ policy: secondScalePolicy({ steps: [{ id: 'control', offset: 'PT2S', actions: [{ type: 'email' }] }] }) });
+  const sent = await eventually(() => control.sent('email'), (emails) => emails.length === 1);
+  await control.handle.terminate('control done');
+  return sent;
+}
+
+/**
+ * The audit kinds without `case_opened`: a command sent right after the start can be handled in the
+ * run's first task, before the opening is recorded, so its place in the log varies.
+ */
+const afterOpening = (kinds: string[]) => kinds.filter((kind) => kind !== 'case_opened');
 
 describe.concurrent('the collection ladder', () => {
   it('runs the full ladder to legal hand-off: one email, letter, fee, call task and packet each', async () => {
@@ -118,17 +135,23 @@ describe.concurrent('the collection ladder', () => {
     [3, 'after the late fee'],
     [4, 'after the call task'],
   ])('takes a full payment %i actions in (%s): nothing more is sent, the fee is included', async (actionsBefore) => {
-    const c = await startCase();
-    if (actionsBefore > 0) await eventually(() => query(c.handle), (v) => v.recentActions.length >= actionsBefore, 10_000);
+    // The steps not yet taken are days away, so exactly `actionsBefore` actions precede the payment.
+    const ladder = secondScalePolicy().steps;
+    const c = await startCase({ policy: secondScalePolicy({ steps: ladder.map((step, index) => (index < actionsBefore ? step : { ...step, offset: `P${index + 1}D` })) }) });
+    const taken = ['reminder:email', 'letter:letter', 'late_fee:late_fee', 'call:call_task'].slice(0, actionsBefore);
+    const before = await eventually(() => query(c.handle), (v) => v.recentActions.length === actionsBefore, 10_000);
+    expect(before.recentActions.map((a) => `${a.stepId}:${a.action}`)).toEqual(taken);
     // More than is owed (overpayments are accepted): a fee posted just before still gets covered.
     const view = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment(`P-STAGE-${c.invoiceId.slice(0, 8)}`, 200_000)] });
     expect(view).toMatchObject({ stage: 'paid', balanceMinor: 0 });
+    // The run has ended: nothing it did not send by now can go out any more.
     const result = await c.handle.result();
-    const steps = result.recentActions.filter((a) => a.stepId !== 'receipt').map((a) => a.stepId);
-    expect(steps).toEqual(['reminder', 'letter', 'late_fee', 'call'].slice(0, view.recentActions.length));
-    expect(view.recentActions.length).toBeGreaterThanOrEqual(actionsBefore);
-    expect(result.paidMinor).toBe(100_000 + result.feesMinor);
-    await sleep(1_200); // a step that was due next would have run by now
+    expect(result.recentActions.map((a) => `${a.stepId}:${a.action}`)).toEqual([...taken, 'receipt:receipt']);
+    const feeMinor = actionsBefore > 2 ? 4_000 : 0;
+    expect(result).toMatchObject({ feesMinor: feeMinor, paidMinor: 100_000 + feeMinor, closed: { reason: 'paid' } });
+    expect((await c.sent('email')).map((e) => e.template)).toEqual([...(actionsBefore > 0 ? ['overdue_notice'] : []), 'payment_receipt']);
+    expect(await c.sent('letter')).toHaveLength(actionsBefore > 1 ? 1 : 0);
+    expect(await c.sent('call_task')).toHaveLength(actionsBefore > 3 ? 1 : 0);
     expect(await c.sent('legal')).toHaveLength(0);
     expect((await harness.prisma.invoice.findUniqueOrThrow({ where: { id: c.invoiceId } })).status).toBe('paid');
   });
@@ -139,7 +162,7 @@ describe.concurrent('the collection ladder', () => {
     expect(first).toMatchObject({ balanceMinor: 70_000, paidMinor: 30_000, stage: 'overdue' });
     const again = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-1', 30_000)] });
     expect(again).toMatchObject({ balanceMinor: 70_000, paymentIds: ['P-1'] });
-    await eventually(() => c.sent('letter'), (sent) => sent.length === 1);
+    expect(await eventually(() => c.sent('letter'), (sent) => sent.length === 1)).toHaveLength(1);
     expect(await c.sent('email')).toHaveLength(1);
     expect(await harness.prisma.payment.count({ where: { invoiceId: c.invoiceId } })).toBe(1);
     await c.handle.terminate('test done');
@@ -184,14 +207,16 @@ describe.concurrent('the collection ladder', () => {
     expect(disputed).toMatchObject({ stage: 'disputed', disputed: { reason: 'goods damaged', openedBy: 'collector-anna' }, nextAction: null });
     const described = await eventually(() => c.handle.describe(), (d) => d.typedSearchAttributes.get(searchAttributes.disputed) === true);
     expect(described.typedSearchAttributes.get(searchAttributes.stage)).toBe('disputed');
-    await sleep(2_500);
+    expect(await aLaterEmailHasGone()).toHaveLength(1);
     expect(await c.sent('email')).toHaveLength(0);
     expect(await refusal(c.handle.executeUpdate(openDisputeUpdate, { args: [{ reason: 'again', actor: 'x' }] }))).toMatch(/already disputed/);
     const resumed = await c.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'resume', actor: 'collector-anna' }] });
     expect(resumed.stage).toBe('overdue');
     // The held time moved the schedule: the first reminder is still ahead, about 1 s after resuming.
     expect(Date.parse(resumed.nextAction!.at)).toBeGreaterThan(Date.now());
-    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    expect((await eventually(() => c.sent('email'), (sent) => sent.length === 1)).map((e) => e.template)).toEqual(['overdue_notice']);
+    // The audit log orders it: the reminder went once the dispute was resolved, not while it was open.
+    expect(afterOpening(await eventually(c.events, (k) => k.includes('step_sent'))).slice(0, 3)).toEqual(['dispute_opened', 'dispute_resolved', 'step_sent']);
     const dispute = await eventually(() => harness.prisma.dispute.findFirst({ where: { invoiceId: c.invoiceId } }), (d) => d?.resolution != null);
     expect(dispute).toMatchObject({ reason: 'goods damaged', openedBy: 'collector-anna', resolution: 'resumed', resolvedBy: 'collector-anna' });
     await c.handle.terminate('test done');
@@ -239,7 +264,7 @@ describe.concurrent('the collection ladder', () => {
     await c.handle.executeUpdate(agreePaymentPlanUpdate, { args: [{ actor: 'collector-ben', installments: [{ dueDate: inSeconds(1), amountMinor: 100_000 }] }] });
     const kinds = await eventually(c.events, (k) => k.includes('payment_plan_defaulted'), 8_000);
     expect(kinds).toContain('payment_plan_defaulted');
-    await eventually(() => c.sent('letter'), (sent) => sent.length === 1);
+    expect(await eventually(() => c.sent('letter'), (sent) => sent.length === 1)).toHaveLength(1);
     expect((await c.sent('email')).map((e) => e.template)).toEqual(['installment_reminder', 'overdue_notice']);
     expect((await query(c.handle)).paymentPlan).toBeNull();
     const row = await eventually(() => harness.prisma.paymentPlan.findFirst({ where: { invoiceId: c.invoiceId }, include: { installments: true } }), (p) => p?.status === 'defaulted');
@@ -251,19 +276,19 @@ describe.concurrent('the collection ladder', () => {
     const timed = await startCase();
     const paused = await timed.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'collector-cem', reason: 'customer on holiday', until: inSeconds(2) }] });
     expect(paused).toMatchObject({ stage: 'paused', paused: { by: 'collector-cem', reason: 'customer on holiday' }, nextAction: { kind: 'pause_ends' } });
-    await sleep(1_500);
-    expect(await timed.sent('email')).toHaveLength(0);
-    await eventually(() => timed.sent('email'), (sent) => sent.length === 1);
-    expect(await timed.events()).toContain('case_resumed');
+    expect((await eventually(() => timed.sent('email'), (sent) => sent.length === 1)).map((e) => e.template)).toEqual(['overdue_notice']);
+    // The pause's own end is the later event: the reminder due at 1 s went only after it.
+    expect(afterOpening(await eventually(timed.events, (k) => k.includes('step_sent'))).slice(0, 3)).toEqual(['case_paused', 'case_resumed', 'step_sent']);
     await timed.handle.terminate('test done');
 
     const manual = await startCase();
     await manual.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'collector-cem', reason: 'awaiting credit note' }] });
-    await sleep(2_000);
+    expect(await aLaterEmailHasGone()).toHaveLength(1);
     expect(await manual.sent('email')).toHaveLength(0);
     expect(await refusal(manual.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'x', reason: 'again' }] }))).toMatch(/already paused/);
     await manual.handle.executeUpdate(resumeUpdate, { args: [{ actor: 'collector-cem' }] });
-    await eventually(() => manual.sent('email'), (sent) => sent.length === 1);
+    expect((await eventually(() => manual.sent('email'), (sent) => sent.length === 1)).map((e) => e.template)).toEqual(['overdue_notice']);
+    expect(afterOpening(await eventually(manual.events, (k) => k.includes('step_sent'))).slice(0, 3)).toEqual(['case_paused', 'case_resumed', 'step_sent']);
     await manual.handle.terminate('test done');
   });
 
@@ -271,11 +296,9 @@ describe.concurrent('the collection ladder', () => {
     const c = await startCase();
     const promised = await c.handle.executeUpdate(callOutcomeUpdate, { args: [{ outcome: 'promise_to_pay', promiseDate: inSeconds(2), promisedAmountMinor: 50_000, actor: 'collector-dora' }] });
     expect(promised).toMatchObject({ stage: 'promise_to_pay', promiseToPay: { amountMinor: 50_000, recordedBy: 'collector-dora' } });
-    await sleep(1_500);
-    expect(await c.sent('email')).toHaveLength(0);
-    const kinds = await eventually(c.events, (k) => k.includes('promise_broken'));
-    expect(kinds).toContain('promise_broken');
-    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    expect((await eventually(() => c.sent('email'), (sent) => sent.length === 1)).map((e) => e.template)).toEqual(['overdue_notice']);
+    // The promise's check at 2 s is the later event: the reminder due at 1 s went only after it.
+    expect(afterOpening(await eventually(c.events, (k) => k.includes('step_sent'))).slice(0, 3)).toEqual(['promise_to_pay', 'promise_broken', 'step_sent']);
     await c.handle.terminate('test done');
   });
 
@@ -301,9 +324,23 @@ describe.concurrent('the collection ladder', () => {
   });
 
   it('sends a letter step by email when the customer has no postal address', async () => {
-    const c = await startCase({ customer: { withAddress: false }, policy: secondScalePolicy({ steps: [secondScalePolicy().steps[1]!] }) });
-    await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    const policy = secondScalePolicy({ steps: [secondScalePolicy().steps[1]!] });
+    const c = await startCase({ customer: { withAddress: false }, policy });
+    const emails = await eventually(() => c.sent('email'), (sent) => sent.length === 1);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({
+      idempotencyKey: `${c.invoiceId}:${policy.name}@${policy.version}:ladder-1:letter:letter:fallback-email`,
+      template: 'formal_letter',
+      customer: { email: 'ap@mueller-grosshandel.example' },
+    });
+    expect(emails[0]?.text).toContain(`Rechnung ${c.made.invoice.number}`);
+    expect(emails[0]?.text).toContain('1.000,00\u00a0€');
+    expect(emails[0]?.text).toContain(c.made.invoice.paymentLink!);
     expect(await c.sent('letter')).toHaveLength(0);
+    const view = await eventually(() => query(c.handle), (v) => v.recentActions.length === 1);
+    expect(view.recentActions.map((a) => `${a.stepId}:${a.action}:${a.channel}:${a.status}`)).toEqual(['letter:letter:email:fell_back']);
+    const outbox = await harness.prisma.outboxMessage.findMany({ where: { invoiceId: c.invoiceId } });
+    expect(outbox.map((o) => `${o.action}:${o.recipient}:${o.status}`)).toEqual(['email:ap@mueller-grosshandel.example:sent']);
     await c.handle.terminate('test done');
   });
 
@@ -322,21 +359,44 @@ describe('determinism', () => {
   const historiesDir = new URL('./histories/', import.meta.url).pathname;
   const replay = async (histories: AsyncIterable<{ workflowId: string; history: unknown }> | Iterable<{ workflowId: string; history: unknown }>) => {
     const failures: string[] = [];
-    let replayed = 0;
+    const replayedIds: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories as never)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
-      replayed += 1;
+      replayedIds.push(result.workflowId);
     }
-    return { failures, replayed };
+    return { failures, replayed: replayedIds.length, replayedIds };
   };
 
-  it('replays every history this suite just recorded', async () => {
+  it('replays every history this suite just recorded, including cases it runs to the end itself', async () => {
+    // Cases of its own, so that this test run alone (-t) still replays real, finished histories:
+    // the full ladder (every timer and activity, up to legal hand-off), a case driven by commands
+    // (a refused signal, payments, dispute, pause, promise) to payment, and a kept payment plan.
+    const ladder = await startCase();
+    const commanded = await startCase({ policy: secondScalePolicy({ steps: [{ id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }) });
+    await commanded.handle.signal(disputeOpenedSignal, { reason: ' ', actor: 'collector' });
+    await commanded.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-REPLAY-1', 30_000)] });
+    await commanded.handle.executeUpdate(openDisputeUpdate, { args: [{ reason: 'goods damaged', actor: 'collector' }] });
+    await commanded.handle.executeUpdate(resolveDisputeUpdate, { args: [{ resolution: 'resume', actor: 'collector' }] });
+    await commanded.handle.executeUpdate(pauseUpdate, { args: [{ actor: 'collector', reason: 'holiday' }] });
+    await commanded.handle.executeUpdate(resumeUpdate, { args: [{ actor: 'collector' }] });
+    await commanded.handle.executeUpdate(callOutcomeUpdate, { args: [{ outcome: 'promise_to_pay', promiseDate: inSeconds(30), promisedAmountMinor: 70_000, actor: 'collector' }] });
+    await commanded.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-REPLAY-2', 70_000)] });
+    const plan = await startCase({ policy: secondScalePolicy({ steps: [{ id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }] }) });
+    await plan.handle.executeUpdate(agreePaymentPlanUpdate, { args: [{ actor: 'collector', installments: [{ dueDate: inSeconds(2), amountMinor: 100_000 }] }] });
+    expect(await eventually(() => plan.sent('email'), (sent) => sent.length === 1)).toHaveLength(1);
+    await plan.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-REPLAY-3', 100_000)] });
+    expect(await commanded.handle.result()).toMatchObject({ closed: { reason: 'paid' }, paymentIds: ['P-REPLAY-1', 'P-REPLAY-2'] });
+    expect(await plan.handle.result()).toMatchObject({ closed: { reason: 'paid' } });
+    expect(await ladder.handle.result()).toMatchObject({ closed: { reason: 'legal_handoff' } });
+    expect(await eventually(commanded.events, (k) => k.includes('command_refused'))).toContain('command_refused');
+
     const histories = async function* () {
       for (const { workflowId } of finished) yield { workflowId, history: await harness.client.workflow.getHandle(workflowId).fetchHistory() };
     };
-    const { failures, replayed } = await replay(histories());
+    const { failures, replayed, replayedIds } = await replay(histories());
     expect(failures).toEqual([]);
-    expect(replayed).toBeGreaterThanOrEqual(15);
+    expect(replayed).toBe(finished.length);
+    expect(replayedIds).toEqual(expect.arrayContaining([ladder, commanded, plan].map((c) => c.handle.workflowId)));
   });
 
   // Histories recorded by earlier versions of the workflow and committed: a change that cannot
