@@ -39,7 +39,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/invoices/bulk' ? bulkLimit(c, next) : defaultLimit(c, next)));
   app.route('/', healthRoutes({ checks: readinessChecks }));
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
-  if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, secret: cases.paymentWebhookSecret }));
+  if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, legalPartner: cases.legalPartner, secret: cases.paymentWebhookSecret }));
   if (cases) app.route('/', policyRoutes(cases.prisma));
   if (cases) app.route('/', caseRoutes(cases));
 

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
+import { providersFromConfig } from '../activities/providers/from-config.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../config/logger.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
@@ -21,6 +22,8 @@ const app = createApp({
     prisma,
     temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [requestIdClientInterceptor] } }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    // The worker hands cases to the partner; the API tells it of payments that arrive afterwards.
+    legalPartner: providersFromConfig(config).legalPartner,
     ...(config.PAYMENT_WEBHOOK_SECRET ? { paymentWebhookSecret: config.PAYMENT_WEBHOOK_SECRET } : {}),
     providerWebhooks: {
       ...(config.SENDGRID_WEBHOOK_PUBLIC_KEY ? { sendgridPublicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY } : {}),

@@ -2,9 +2,10 @@ import { createHmac, generateKeyPairSync, sign as ecdsaSign } from 'node:crypto'
 import pino from 'pino';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalSinkLegalPartner } from '../activities/providers/legal-partner.js';
 import { createApp } from '../api/app.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
-import { caseStateQuery, collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
+import { cancelUpdate, caseStateQuery, collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
@@ -28,6 +29,7 @@ beforeAll(async () => {
       prisma: harness.prisma,
       temporal: harness.client,
       taskQueue: harness.taskQueue,
+      legalPartner: new LocalSinkLegalPartner(harness.sinkDir),
       providerWebhooks: {
         sendgridPublicKey: sendgridKeys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
         lobSecret,
@@ -95,6 +97,20 @@ describe('SendGrid event webhook', () => {
     await handle.terminate('test done');
   });
 
+  it('acknowledges a bounce for a case that has ended (200, no retry) and records it in the audit log once', async () => {
+    const { handle, row, invoiceId } = await caseWithSent('email');
+    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'paid elsewhere', actor: 'test' }] });
+    await handle.result();
+    const raw = JSON.stringify([{ event: 'bounce', reason: '550 mailbox unknown', idempotency_key: row.idempotencyKey }]);
+    for (const attempt of [1, 2]) {
+      const response = await post(raw, now());
+      expect({ attempt, status: response.status, body: await response.json() }).toEqual({ attempt, status: 200, body: { received: true, signalled: 0 } });
+    }
+    const events = await harness.prisma.collectionEvent.findMany({ where: { invoiceId, kind: 'delivery_failed_after_close' } });
+    expect(events).toMatchObject([{ actor: 'webhook:sendgrid', action: 'email', details: { channel: 'email', reason: 'bounce: 550 mailbox unknown', invoiceStatus: 'cancelled' } }]);
+    expect((await harness.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
+  });
+
   it('refuses a signature from another key, and a stale timestamp', async () => {
     const raw = JSON.stringify([{ event: 'bounce', idempotency_key: 'x' }]);
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -117,6 +133,16 @@ describe('Lob webhook', () => {
     expect((await post(raw, now())).status).toBe(200);
     expect(await unreachable(handle, 'postalAddress')).toEqual(['postalAddress']);
     await handle.terminate('test done');
+  });
+
+  it('acknowledges a returned letter whose case is gone from Temporal (terminated) and records it', async () => {
+    const { handle, row, invoiceId } = await caseWithSent('letter');
+    await handle.terminate('stopped by an operator');
+    const raw = JSON.stringify({ event_type: { id: 'letter.returned_to_sender' }, body: { id: row.providerMessageId, object: 'letter' } });
+    const response = await post(raw, now());
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { received: true, signalled: 0 } });
+    const events = await harness.prisma.collectionEvent.findMany({ where: { invoiceId, kind: 'delivery_failed_after_close' } });
+    expect(events).toMatchObject([{ actor: 'webhook:lob', details: { channel: 'letter', reason: 'returned to sender', invoiceStatus: 'open' } }]);
   });
 
   it('refuses a forged signature', async () => {

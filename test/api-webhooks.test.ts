@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalSinkLegalPartner } from '../activities/providers/legal-partner.js';
 import { createApp } from '../api/app.js';
 import { sign } from '../api/webhooks/signature.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
@@ -15,7 +16,7 @@ beforeAll(async () => {
   harness = await createWorkerHarness();
   stopWorker = await harness.startWorker();
   api = await createApiHarness(harness);
-  webhookApp = createApp({ logger: pino({ level: 'silent' }), readinessChecks: {}, cases: { prisma: harness.prisma, temporal: harness.client, taskQueue: harness.taskQueue, paymentWebhookSecret: secret } });
+  webhookApp = createApp({ logger: pino({ level: 'silent' }), readinessChecks: {}, cases: { prisma: harness.prisma, temporal: harness.client, taskQueue: harness.taskQueue, legalPartner: new LocalSinkLegalPartner(harness.sinkDir), paymentWebhookSecret: secret } });
 });
 afterAll(async () => {
   await stopWorker?.();
@@ -76,6 +77,20 @@ describe('payment processor webhook (HMAC-SHA256 over timestamp and raw body)', 
     const invoiceId = await openCase();
     const bad = event(invoiceId, 'pi_x', 12.5);
     expect(await deliver(bad)).toMatchObject({ status: 400, body: { errors: [{ field: 'data.amountMinor' }] } });
+  });
+
+  it('records a payment for a written-off case on the invoice (200, recordedAfterClose) instead of losing it; a replay records nothing twice', async () => {
+    const invoiceId = await openCase();
+    expect((await api.call('POST', `/v1/cases/${invoiceId}/write-off`, { key: api.keys.admin, body: { reason: 'customer insolvent' } })).status).toBe(200);
+    await harness.client.workflow.getHandle(`collection-${invoiceId}`).result();
+    const payment = event(invoiceId, `pi_wh_late_${invoiceId.slice(0, 8)}`, 25_000);
+    const expected = { received: true, recordedAfterClose: true, caseClosed: 'written_off', appliedMinor: 25_000, balanceMinor: 100_000 };
+    expect(await deliver(payment)).toMatchObject({ status: 200, body: { ...expected, duplicate: false } });
+    expect(await deliver(payment)).toMatchObject({ status: 200, body: { ...expected, duplicate: true } });
+    expect(await harness.prisma.payment.count({ where: { invoiceId } })).toBe(1);
+    expect(await harness.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: 'written_off', balanceMinor: 100_000n });
+    const audit = await harness.prisma.collectionEvent.findMany({ where: { invoiceId, kind: 'payment_after_close' } });
+    expect(audit.map((row) => row.actor)).toEqual([`webhook:payments:${payment.id}`]);
   });
 
   it('answers a payment the case refuses (wrong currency) with 422', async () => {

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import type { LegalPartner } from '../../activities/providers/legal-partner.js';
 import type { PrismaClient } from '../../prisma/client.js';
 import { caseStateQuery } from '../../workflows/definitions.js';
 import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
@@ -9,6 +10,7 @@ import { invoiceIdParam } from '../schemas/commands.js';
 import { createInvoiceSchema } from '../schemas/invoice.js';
 import { bulkImport } from '../services/bulk-import.js';
 import { caseWorkflowId } from '../services/case-command.js';
+import { isClosedStatus } from '../services/closed-case.js';
 import { createCase } from '../services/create-case.js';
 import { listCases } from '../services/list-cases.js';
 import { listCasesQuery } from '../schemas/list.js';
@@ -23,9 +25,20 @@ export interface CaseRouteDependencies {
   readonly taskQueue: string;
   /** HMAC secret of the payment processor's webhook; without it the webhook route is not served. */
   readonly paymentWebhookSecret?: string;
+  /** Told of payments on cases it holds (the workflow that handed them off has ended). */
+  readonly legalPartner: LegalPartner;
   /** Verification settings of the providers' delivery webhooks; a provider without them gets no route. */
   readonly providerWebhooks?: ProviderWebhookSettings;
 }
+
+const createdCaseSchema = z.object({
+  invoiceId: z.string(),
+  workflowId: z.string(),
+  created: z.boolean(),
+  invoiceStatus: z.string().openapi({ description: 'The invoice row’s status (open, paid, cancelled, written_off, legal…)' }),
+  closed: z.boolean().openapi({ description: 'The case has ended (paid, cancelled, written off or handed to legal): nothing was started' }),
+  balanceMinor: z.number().int(),
+});
 
 const createInvoiceRoute = createRoute({
   method: 'post',
@@ -35,8 +48,8 @@ const createInvoiceRoute = createRoute({
   security,
   request: { body: { content: { 'application/json': { schema: createInvoiceSchema } }, required: true } },
   responses: {
-    201: { description: 'Created; the case runs', content: { 'application/json': { schema: z.object({ invoiceId: z.string(), workflowId: z.string(), created: z.boolean() }) } } },
-    200: { description: 'The same invoice was sent before: its existing case', content: { 'application/json': { schema: z.object({ invoiceId: z.string(), workflowId: z.string(), created: z.boolean() }) } } },
+    201: { description: 'Created; the case runs', content: { 'application/json': { schema: createdCaseSchema } } },
+    200: { description: 'The same invoice was sent before: its existing case, also when that case has ended (it is never started again)', content: { 'application/json': { schema: createdCaseSchema } } },
     400: problemResponse('Invalid body'),
     401: problemResponse('No or bad API key'),
     403: problemResponse('Wrong role'),
@@ -86,7 +99,7 @@ const listCasesRoute = createRoute({
 const toJson = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>;
 
 /** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
-export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencies): OpenAPIHono<AuthEnv> {
+export function caseRoutes({ prisma, temporal, taskQueue, legalPartner }: CaseRouteDependencies): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),
   });
@@ -108,7 +121,8 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
         errors: outcome.fields.map((field) => ({ field, rule: 'conflict', message: 'differs from the invoice already received' })),
       }) as never;
     }
-    return c.json({ invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created' }, outcome.kind === 'created' ? 201 : 200);
+    const answer = { invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created', invoiceStatus: outcome.invoiceStatus, closed: isClosedStatus(outcome.invoiceStatus), balanceMinor: Number(outcome.balanceMinor) };
+    return c.json(answer, outcome.kind === 'created' ? 201 : 200);
   });
 
   routes.openapi(bulkImportRoute, async (c) => {
@@ -132,7 +146,7 @@ export function caseRoutes({ prisma, temporal, taskQueue }: CaseRouteDependencie
     return c.json({ invoice: toJson(record), state: state as Record<string, unknown> | null, events: events.map(toJson) }, 200);
   });
 
-  for (const command of commands) registerCommand(routes, command, { prisma, temporal });
+  for (const command of commands) registerCommand(routes, command, { prisma, temporal, legalPartner });
 
   return routes;
 }

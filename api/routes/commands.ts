@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { PrismaClient } from '../../prisma/client.js';
+import type { Context } from 'hono';
 import {
   agreePaymentPlanUpdate,
   callOutcomeUpdate,
@@ -30,7 +29,8 @@ import {
   waiveFeeSchema,
 } from '../schemas/commands.js';
 import { commandCase } from '../services/case-command.js';
-import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
+import { type PaymentDependencies, type PaymentOutcome, recordPayment } from '../services/payment-command.js';
+import { caseViewSchema, paymentAfterCloseSchema, problemResponse, security } from './openapi-parts.js';
 
 /** One HTTP command: a body schema, the workflow update it becomes, and who may send it. */
 interface Command<S extends z.ZodType> {
@@ -41,12 +41,28 @@ interface Command<S extends z.ZodType> {
   readonly update: UpdateDefinition<CaseView, [never]>;
   /** Fills in what the server knows (the time, for example) before the update is sent. */
   readonly prepare?: (body: z.infer<S>) => Record<string, unknown>;
+  /** Runs the command instead of sending the update as is (payments: recorded even when the case has ended). */
+  readonly run?: (c: Context, deps: PaymentDependencies, invoiceId: string, payload: never) => Promise<PaymentOutcome>;
+  readonly extraResponses?: Record<number, unknown>;
 }
 
 const command = <S extends z.ZodType>(c: Command<S>) => c;
 
 export const commands = [
-  command({ path: 'payments', summary: 'Record a payment (a payment id seen before changes nothing)', schema: recordPaymentSchema, roles: ['system'], update: recordPaymentUpdate as never, prepare: (b) => ({ ...b, receivedAt: b.receivedAt ?? new Date().toISOString() }) }),
+  command({
+    path: 'payments',
+    summary: 'Record a payment (a payment id seen before changes nothing); on a case that has ended it is recorded on the invoice (202)',
+    schema: recordPaymentSchema,
+    roles: ['system'],
+    update: recordPaymentUpdate as never,
+    prepare: (b) => ({ ...b, receivedAt: b.receivedAt ?? new Date().toISOString() }),
+    run: recordPayment,
+    extraResponses: {
+      202: { description: 'The case had ended (paid, cancelled, written off, with the legal partner): the payment is recorded on the invoice, the legal partner told', content: { 'application/json': { schema: paymentAfterCloseSchema } } },
+      502: problemResponse('The case is with the legal partner, the payment is recorded, but the partner could not be told: send the same payment again'),
+      503: problemResponse('The case is ending at this moment: send the payment again shortly (Retry-After)'),
+    },
+  }),
   command({ path: 'disputes', summary: 'Open a dispute: escalation stops', schema: openDisputeSchema, roles: ['collector'], update: openDisputeUpdate as never }),
   command({ path: 'disputes/resolve', summary: 'Resolve the dispute: resume, credit or cancel', schema: resolveDisputeSchema, roles: ['collector'], update: resolveDisputeUpdate as never }),
   command({ path: 'payment-plan', summary: 'Agree a payment plan (installments summing to the balance)', schema: agreePaymentPlanSchema, roles: ['collector'], update: agreePaymentPlanUpdate as never }),
@@ -62,7 +78,7 @@ export const commands = [
 export function registerCommand(
   routes: OpenAPIHono<AuthEnv>,
   cmd: (typeof commands)[number],
-  { prisma, temporal }: { prisma: PrismaClient; temporal: Client },
+  deps: PaymentDependencies,
 ): void {
   const route = createRoute({
     method: 'post',
@@ -80,6 +96,7 @@ export function registerCommand(
       404: problemResponse('No such invoice'),
       409: problemResponse('The case is no longer running'),
       422: problemResponse('Refused by the case, naming the field'),
+      ...cmd.extraResponses,
     },
   });
   routes.on('POST', `/v1/cases/:invoiceId/${cmd.path}`, requireRole(...cmd.roles));
@@ -87,8 +104,9 @@ export function registerCommand(
     const { invoiceId } = c.req.valid('param');
     const body = c.req.valid('json') as Record<string, unknown>;
     const payload = { ...(cmd.prepare ? cmd.prepare(body as never) : body), actor: c.get('principal').name };
-    const outcome = await commandCase(c, { prisma, temporal }, invoiceId, cmd.update, payload as never);
+    const outcome: PaymentOutcome = cmd.run ? await cmd.run(c, deps, invoiceId, payload as never) : await commandCase(c, deps, invoiceId, cmd.update, payload as never);
     if ('answer' in outcome) return outcome.answer as never;
+    if ('afterClose' in outcome) return c.json(outcome.afterClose, 202) as never;
     return c.json(outcome.view as unknown as Record<string, unknown>, 200);
   });
 }

@@ -1,16 +1,18 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { defaultPolicy } from '../../domain/default-policy.js';
 import { choosePolicy } from '../../domain/policy-selection.js';
-import type { PrismaClient } from '../../prisma/client.js';
+import type { InvoiceStatus, PrismaClient } from '../../prisma/client.js';
 import type { collectionWorkflow } from '../../workflows/collection-workflow.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
 import { caseInputFromRows } from './case-input.js';
+import { isClosedStatus } from './closed-case.js';
 import { policyFromRow } from './policy-from-row.js';
 
 export type CreateCaseOutcome =
-  | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string }
+  | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string; readonly invoiceStatus: InvoiceStatus; readonly balanceMinor: bigint }
   | { readonly kind: 'unknown_policy'; readonly field: string; readonly ref: string }
   | { readonly kind: 'conflict'; readonly invoiceId: string; readonly fields: string[] };
 
@@ -38,6 +40,10 @@ function differingFields(existing: { number: string; issueDate: Date; dueDate: D
  * invoice sent again returns the existing case; the same external id with other content is a
  * conflict naming the fields. Safe to call concurrently and to retry after a crash: the database
  * row and the workflow id are both unique, and a start that finds the workflow running is fine.
+ *
+ * A case that has ended is never started again. The invoice row decides first (it outlives the
+ * run, which Temporal forgets after its retention period); the start refuses any earlier run of
+ * the id as well (REJECT_DUPLICATE), which covers a case that ended after the row was read.
  */
 export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string): Promise<CreateCaseOutcome> {
   const c = body.customer;
@@ -102,6 +108,9 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     if (fields.length > 0) return { kind: 'conflict', invoiceId: invoice.id, fields };
   }
 
+  const existingAnswer = { kind: 'existing', invoiceId: invoice.id, workflowId: caseWorkflowId(invoice), invoiceStatus: invoice.status, balanceMinor: invoice.balanceMinor } as const;
+  if (!created && isClosedStatus(invoice.status)) return existingAnswer;
+
   const storedDefault = await prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' } });
   const policy = choosePolicy({
     invoice: invoice.policy ? policyFromRow(invoice.policy) : null,
@@ -116,9 +125,11 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
       args: [caseInputFromRows(invoice, invoice.customer, policy)],
       staticSummary: `Collect invoice ${invoice.number} from ${invoice.customer.name}`,
       staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
+      // The SDK's default (ALLOW_DUPLICATE) would start a fresh ladder once the first run closed.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-  return { kind: created ? 'created' : 'existing', invoiceId: invoice.id, workflowId };
+  return created ? { ...existingAnswer, kind: 'created' } : existingAnswer;
 }

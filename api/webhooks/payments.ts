@@ -1,11 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
-import type { PrismaClient } from '../../prisma/client.js';
-import { recordPaymentUpdate } from '../../workflows/definitions.js';
 import { problem } from '../problem.js';
 import { currencyCode, identifier, minorUnits, receivedAt, text } from '../schemas/common.js';
-import { commandCase } from '../services/case-command.js';
+import { type PaymentDependencies, recordPayment } from '../services/payment-command.js';
 import { fieldErrors } from '../validation.js';
 import { verify } from './signature.js';
 
@@ -28,10 +25,11 @@ const paymentEvent = z
 
 /**
  * POST /v1/webhooks/payments from the payment processor: authenticated by its HMAC signature
- * (no API key: processors sign instead), then the same validated update as the payments route.
- * A replayed event finds its payment id already applied and changes nothing.
+ * (no API key: processors sign instead), then the same path as the payments route: the case's
+ * validated update, or, once the case has ended, the payment recorded on the invoice. A replayed
+ * event finds its payment id already applied and changes nothing.
  */
-export function paymentWebhook({ prisma, temporal, secret, now = () => Date.now() }: { prisma: PrismaClient; temporal: Client; secret: string; now?: () => number }): Hono {
+export function paymentWebhook({ secret, now = () => Date.now(), ...deps }: PaymentDependencies & { secret: string; now?: () => number }): Hono {
   const routes = new Hono();
   routes.post('/v1/webhooks/payments', async (c) => {
     const raw = await c.req.text();
@@ -49,8 +47,10 @@ export function paymentWebhook({ prisma, temporal, secret, now = () => Date.now(
     }
     const { data } = parsed.data;
     const payment = { paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${parsed.data.id}` };
-    const outcome = await commandCase(c, { prisma, temporal }, data.invoiceId, recordPaymentUpdate, payment);
+    const outcome = await recordPayment(c, deps, data.invoiceId, payment);
     if ('answer' in outcome) return outcome.answer;
+    // A case that had ended: the payment is recorded on the invoice; 200 tells the processor to stop retrying.
+    if ('afterClose' in outcome) return c.json({ received: true, ...outcome.afterClose });
     return c.json({ received: true, balanceMinor: outcome.view.balanceMinor, stage: outcome.view.stage });
   });
   return routes;

@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { generateApiKey, hashApiKey, type Role } from '../../api/auth/api-keys.js';
 import { createApp } from '../../api/app.js';
+import type { CaseRouteDependencies } from '../../api/routes/cases.js';
 import type { WorkerHarness } from './worker.js';
 import { isoDay } from './clock.js';
 
 export type Keys = Record<Role, string>;
 
-/** The real Hono app on the harness's database and Temporal, with one fresh key per role. */
-export async function createApiHarness(harness: WorkerHarness) {
+/**
+ * The real Hono app on the harness's database and Temporal, with one fresh key per role. The legal
+ * partner is the harness's local sink (the worker's too) unless `cases` gives another.
+ */
+export async function createApiHarness(harness: WorkerHarness, cases: Partial<CaseRouteDependencies> = {}) {
   const keys = {} as Keys;
   for (const role of ['system', 'collector', 'admin'] as const) {
     const key = generateApiKey();
@@ -18,7 +23,7 @@ export async function createApiHarness(harness: WorkerHarness) {
   const app = createApp({
     logger: pino({ level: 'silent' }),
     readinessChecks: {},
-    cases: { prisma: harness.prisma, temporal: harness.client, taskQueue: harness.taskQueue },
+    cases: { prisma: harness.prisma, temporal: harness.client, taskQueue: harness.taskQueue, legalPartner: new LocalSinkLegalPartner(harness.sinkDir), ...cases },
   });
   const call = async (method: string, path: string, options: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...(options.key ? { authorization: `Bearer ${options.key}` } : {}), ...options.headers };

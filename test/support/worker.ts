@@ -44,6 +44,8 @@ export interface SinkEntry {
   readonly template?: string;
   readonly customer?: { email?: string; phone?: string };
   readonly packet?: unknown;
+  /** A legal partner's payment notice (`notifyPayment`). */
+  readonly notice?: unknown;
 }
 
 /**
