@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   setCurrentDetails,
   setHandler,
   type SignalDefinition,
@@ -83,7 +84,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const workflowId = workflowInfo().workflowId;
   const dueAt = dueDateAnchor(input.dueDate, timezone);
   const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
-  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0 };
+  // Windowed sends spread by invoice id; cases started before this change keep the times they had.
+  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0, ...(patched('spread-sends-in-window') ? { spreadKey: input.invoiceId } : {}) };
 
   let state: CaseState = input.carried?.state ?? initialCaseState(input);
   let eventSequence = input.carried?.eventSequence ?? 0;
