@@ -18,6 +18,7 @@ const delivery = proxyActivities<Pick<CollectionActivities, 'deliverMessage'>>({
 
 const legal = proxyActivities<Pick<CollectionActivities, 'handOffToLegal'>>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
   summary: 'Hand the case to the legal partner',
 });
