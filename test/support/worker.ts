@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
 import type { Senders } from '../../activities/providers/types.js';
 import { requestIdClientInterceptor } from '../../api/request-context.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
-import { createCollectionWorker } from '../../worker/create-worker.js';
+import { type CollectionWorker, createCollectionWorker, type DeliveryRateLimits } from '../../worker/create-worker.js';
 
 // Workers log every state change at INFO; tests want warnings and errors only. Installed once per
 // test process, before the first worker or native connection creates the default runtime.
@@ -50,7 +50,7 @@ export interface SinkEntry {
  * A client, a database handle and a worker on a task queue of its own, against the run's real
  * servers. Providers are the local sinks unless `senders` are given (the provider-server tests).
  */
-export async function createWorkerHarness(options: { senders?: Senders; temporalAddress?: string } = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(options: { senders?: Senders; rateLimits?: DeliveryRateLimits; temporalAddress?: string } = {}): Promise<WorkerHarness> {
   installQuietRuntime();
   const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -61,7 +61,7 @@ export async function createWorkerHarness(options: { senders?: Senders; temporal
   const nativeConnection = await NativeConnection.connect({ address });
   const sinkDir = await mkdtemp(join(tmpdir(), 'collections-sinks-'));
 
-  const startWorker = (): Promise<Worker> =>
+  const startWorker = (): Promise<CollectionWorker> =>
     createCollectionWorker({
       connection: nativeConnection,
       namespace,
@@ -69,6 +69,7 @@ export async function createWorkerHarness(options: { senders?: Senders; temporal
       prisma,
       senders: options.senders ?? localSinks(sinkDir),
       legalPartner: new LocalSinkLegalPartner(sinkDir),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
 
