@@ -47,19 +47,20 @@ export interface CollectionWorker {
  * given the same limits: the server keeps the last poller's value.
  */
 export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
-  const { deliverMessage, ...caseActivities } = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner });
+  const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner });
   const common = { connection: options.connection, namespace: options.namespace, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
   const caseWorker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     interceptors: { workflowModules: workflowInterceptorModules, activity: [requestIdActivityInterceptor] },
-    activities: caseActivities,
+    // deliverMessage too: deliveries scheduled on this queue before it had delivery queues still finish.
+    activities,
   });
   const deliveryWorkers = await Promise.all(
     channels.map((channel) => {
       const limit = options.rateLimits?.[channel];
-      return Worker.create({ ...common, taskQueue: deliveryTaskQueue(options.taskQueue, channel), activities: { deliverMessage }, ...(limit ? { maxTaskQueueActivitiesPerSecond: limit } : {}) });
+      return Worker.create({ ...common, taskQueue: deliveryTaskQueue(options.taskQueue, channel), activities: { deliverMessage: activities.deliverMessage }, ...(limit ? { maxTaskQueueActivitiesPerSecond: limit } : {}) });
     }),
   );
   const workers = [caseWorker, ...deliveryWorkers];
