@@ -1,10 +1,11 @@
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { renderMessage } from '../domain/templates.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { DeliverMessageRequest, DeliveryReceipt } from '../workflows/activity-interfaces.js';
 import { isInsideWindow, nextAllowedMoment } from '../domain/schedule.js';
 import { OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from '../workflows/definitions.js';
-import { type Senders, UndeliverableError } from './providers/types.js';
+import { whileHeartbeating } from './heartbeats.js';
+import { type MessageSender, type OutgoingMessage, type Senders, UndeliverableError } from './providers/types.js';
 
 function recipientOf(request: DeliverMessageRequest): string {
   const { customer } = request;
@@ -15,21 +16,28 @@ function recipientOf(request: DeliverMessageRequest): string {
 
 /**
  * Record before send, then send, then mark sent. The outbox row is unique on the idempotency key:
- * a retry finds it sent and returns the stored receipt; a worker that died between the provider's
- * answer and the mark re-sends with the same key, which the provider (and the local sink)
- * deduplicates, so the customer still gets one message.
+ * a retry finds it sent and returns the stored receipt. A worker that died between the provider's
+ * answer and the mark leaves the outcome unknown: the retry re-sends with the same key where the
+ * provider deduplicates (Lob, the local sinks), and first asks the provider what it already holds
+ * where it cannot (`findSent`: SendGrid, Twilio SMS, voice and TaskRouter). README: "Exactly once,
+ * channel by channel".
  */
 export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
-  return async function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
-    // Heartbeats let the server notice a dead worker in seconds (the heartbeat timeout), not at
-    // the end of the whole start-to-close timeout, so another worker takes over quickly.
-    const beating = setInterval(() => heartbeat(), 2_000);
-    try {
-      return await deliverOnce(request);
-    } finally {
-      clearInterval(beating);
-    }
+  return function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
+    return whileHeartbeating(() => deliverOnce(request));
   };
+
+  /** The earliest message the provider holds that may be this one and that no other outbox row claims. */
+  async function findEarlier(sender: MessageSender, message: OutgoingMessage, since: Date): Promise<{ messageId: string } | undefined> {
+    const candidates = (await sender.findSent?.({ message, since })) ?? [];
+    if (candidates.length === 0) return undefined;
+    const claimed = await prisma.outboxMessage.findMany({
+      where: { provider: sender.provider, providerMessageId: { in: candidates.map((c) => c.messageId) }, idempotencyKey: { not: message.idempotencyKey } },
+      select: { providerMessageId: true },
+    });
+    const taken = new Set(claimed.map((row) => row.providerMessageId));
+    return candidates.find((candidate) => !taken.has(candidate.messageId));
+  }
 
   async function deliverOnce(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
     const sender = senders[request.channel];
@@ -50,9 +58,10 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
     const row = await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { attempts: { increment: 1 } } });
     if (row.status === 'sent' && row.providerMessageId) return { provider: row.provider, providerMessageId: row.providerMessageId, alreadySent: true };
     if (row.status === 'failed') throw undeliverable(row.lastError ?? 'the recipient was undeliverable');
-    if (row.attempts > 1 && sender.findSent) {
+    const message: OutgoingMessage = { idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data };
+    if (row.attempts > 1) {
       // An earlier attempt may have reached the provider before its worker died.
-      const earlier = await sender.findSent(request.idempotencyKey);
+      const earlier = await findEarlier(sender, message, row.createdAt);
       if (earlier) {
         await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'sent', providerMessageId: earlier.messageId, sentAt: new Date() } });
         return { provider: sender.provider, providerMessageId: earlier.messageId, alreadySent: true };
@@ -67,7 +76,7 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
       throw ApplicationFailure.create({ type: OUTSIDE_SENDING_WINDOW, message: `outside the customer's sending window (${window.timezone}); it opens at ${new Date(nextAllowedMoment(Date.now(), window.window, window.timezone, window.holidays)).toISOString()}`, nonRetryable: true });
     }
     try {
-      const { messageId } = await sender.send({ idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data });
+      const { messageId } = await sender.send(message);
       await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'sent', providerMessageId: messageId, sentAt: new Date() } });
       return { provider: sender.provider, providerMessageId: messageId, alreadySent: false };
     } catch (error) {

@@ -16,6 +16,12 @@ const port = z.coerce
   .min(1, 'must be a TCP port number between 1 and 65535')
   .max(65535, 'must be a TCP port number between 1 and 65535');
 
+const perSecond = (hint: string) =>
+  z.coerce
+    .number({ message: `must be a number of requests per second (${hint})` })
+    .positive(`must be a positive number of requests per second (${hint})`)
+    .max(100_000, `must be at most 100000 requests per second (${hint})`);
+
 const nonEmpty = (hint: string) => z.string().trim().min(1, `must not be empty (${hint})`);
 const optionalSecret = (hint: string) => nonEmpty(hint).optional();
 
@@ -63,6 +69,11 @@ export const configSchema = z
     /** task: a collector's call task in TaskRouter; voice: an automated reminder call. */
     TWILIO_CALL_MODE: z.enum(['task', 'voice'], { message: 'must be task (a TaskRouter call task for a collector) or voice (an automated reminder call)' }).default('task'),
     LEGAL_PARTNER_EMAIL: z.email('must be an email address, like cases@lawfirm.example').optional(),
+    /** Provider rate limits (requests per second), applied as Temporal task-queue rate limits; README "Rate limits". */
+    SENDGRID_MAX_PER_SECOND: perSecond('SendGrid mail sends, like 100').default(100),
+    LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),
+    TWILIO_SMS_MAX_PER_SECOND: perSecond('Twilio messages: 1 per long code, more for toll-free or short codes').default(1),
+    TWILIO_CALLS_MAX_PER_SECOND: perSecond('Twilio calls or call tasks: your account’s calls per second, 1 by default').default(1),
   })
   .superRefine((config, ctx) => {
     const together = (names: (keyof typeof config)[], why: string) => {

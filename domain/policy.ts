@@ -12,6 +12,9 @@ export type ActionType = (typeof actionTypes)[number];
 export const personReachingActions: readonly ActionType[] = ['email', 'sms', 'call_task'];
 
 const duration = z.string().refine(isDuration, { message: 'must be an ISO 8601 duration like P15D, PT2S or -P3D' });
+const spread = z
+  .string()
+  .refine((text) => isDuration(text) && !text.startsWith('-') && approximateMillis(text) <= 86_400_000, { message: 'must be an ISO 8601 duration from PT0S to P1D, like PT2H' });
 const hour = z.number().int().min(0).max(24);
 const weekday = z.number().int().min(1, 'weekdays are 1 (Monday) to 7 (Sunday)').max(7, 'weekdays are 1 (Monday) to 7 (Sunday)');
 
@@ -63,15 +66,13 @@ export const collectionPolicySchema = z
     steps: z.array(stepSchema).min(1).max(MAX_POLICY_STEPS, `a policy has at most ${MAX_POLICY_STEPS} steps`),
     /** Days after the due date before any late fee may be charged. */
     graceDays: z.number().int().min(0),
-    /** Business hours in the customer's timezone; `calls` also excludes weekends by default. Null: any time. */
-    sendingWindows: z
-      .object({
-        messages: sendingWindowSchema,
-        calls: sendingWindowSchema,
-        /** Also keep quiet on the public holidays of the customer's country (from its postal address). */
-        skipPublicHolidays: z.boolean().optional(),
-      })
-      .nullable(),
+    /**
+     * Business hours in the customer's timezone; `calls` also excludes weekends by default. Null: any time.
+     * `spread` (default PT2H, `defaultSendingSpread`): sends the window would bunch at its opening go out
+     * over its first `spread` instead, each case at its own moment (optional so stored policies still parse).
+     * `skipPublicHolidays`: also keep quiet on the public holidays of the customer's country (from its postal address).
+     */
+    sendingWindows: z.object({ messages: sendingWindowSchema, calls: sendingWindowSchema, spread: spread.optional(), skipPublicHolidays: z.boolean().optional() }).nullable(),
     feeRule: feeRuleSchema.optional(),
     /** keep: the ladder goes on; hold: escalation waits `partialPaymentHold`; reset: the next step's clock restarts at the payment. */
     partialPayment: z.enum(['keep', 'hold', 'reset']),

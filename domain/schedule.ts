@@ -22,6 +22,13 @@ export function applyOffset(anchorMillis: number, offset: string, timezone: stri
   return (parsed.sign === 1 ? anchor.plus(parsed.duration) : anchor.minus(parsed.duration)).toMillis();
 }
 
+/** When the window opens and closes on the local day of `local`. */
+function windowOfDay(local: DateTime, window: SendingWindow): { opens: DateTime; closes: DateTime } {
+  const opens = local.set({ hour: window.startHour, minute: 0, second: 0, millisecond: 0 });
+  const closes = window.endHour === 24 ? local.endOf('day').plus({ milliseconds: 1 }) : local.set({ hour: window.endHour, minute: 0, second: 0, millisecond: 0 });
+  return { opens, closes };
+}
+
 /**
  * The first moment at or after `at` inside the window (local hours and weekdays of the timezone),
  * skipping `holidays` (local dates, YYYY-MM-DD).
@@ -31,12 +38,38 @@ export function nextAllowedMoment(at: number, window: SendingWindow, timezone: s
   // A week of allowed weekdays plus a run of holidays (Christmas to New Year) is never longer than this.
   for (let day = 0; day < 8 + holidays.length; day++) {
     const allowedDay = window.weekdays.includes(local.weekday) && !holidays.includes(local.toISODate()!);
-    const opens = local.set({ hour: window.startHour, minute: 0, second: 0, millisecond: 0 });
-    const closes = window.endHour === 24 ? local.endOf('day').plus({ milliseconds: 1 }) : local.set({ hour: window.endHour, minute: 0, second: 0, millisecond: 0 });
+    const { opens, closes } = windowOfDay(local, window);
     if (allowedDay && local < closes) return Math.max(local.toMillis(), opens.toMillis());
     local = local.plus({ days: 1 }).startOf('day');
   }
   throw new Error('sending window allows no day of the week');
+}
+
+/** The spread used when a policy's sending windows name none. */
+export const defaultSendingSpread = 'PT2H';
+
+/**
+ * A fraction in [0, 1) that depends only on the key: 32-bit FNV-1a, then murmur3's finaliser so
+ * keys that differ in one character (sequential ids) still land far apart.
+ */
+export function spreadFraction(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
+}
+
+/**
+ * Without this every case due over a weekend (or overnight) would send at the window's opening to
+ * the second. `at` is a moment inside the window (as `nextAllowedMoment` returns); each key gets
+ * its own slot in the first `spread` of that day's window, and a moment before its slot moves to
+ * it. Never past the window's close: a window shorter than the spread is spread over its length.
+ */
+export function spreadInWindow(at: number, window: SendingWindow, timezone: string, key: string, spread: string = defaultSendingSpread): number {
+  const { opens, closes } = windowOfDay(DateTime.fromMillis(at, { zone: timezone }), window);
+  const width = Math.min(applyOffset(opens.toMillis(), spread, timezone) - opens.toMillis(), closes.toMillis() - opens.toMillis());
+  return Math.max(at, opens.toMillis() + Math.floor(spreadFraction(key) * width));
 }
 
 /** Which window a step must respect: calls are stricter, so a step with a call takes the call window. */
@@ -70,15 +103,19 @@ export interface ScheduleContext {
   readonly shiftMillis: number;
   /** Local dates (YYYY-MM-DD) on which nothing reaches the customer (public holidays), if the policy asks. */
   readonly holidays?: readonly string[];
+  /** The case's own key (its invoice id): windowed sends spread by it (`spreadInWindow`). None: no spreading. */
+  readonly spreadKey?: string;
 }
 
-/** When the step at `index` is due: offset, then shift, then the sending window. */
+/** When the step at `index` is due: offset, then shift, then the sending window and the case's slot in it. */
 export function stepDueAt(context: ScheduleContext, index: number): number {
   const step = context.policy.steps[index];
   if (!step) throw new Error(`policy ${context.policy.name} has no step ${index}`);
   const raw = applyOffset(context.anchorMillis, step.offset, context.timezone) + context.shiftMillis;
   const window = windowForStep(step, context.policy);
-  return window ? nextAllowedMoment(raw, window, context.timezone, context.holidays) : raw;
+  if (!window) return raw;
+  const allowed = nextAllowedMoment(raw, window, context.timezone, context.holidays);
+  return context.spreadKey === undefined ? allowed : spreadInWindow(allowed, window, context.timezone, context.spreadKey, context.policy.sendingWindows?.spread);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config/load.js';
+import { providersFromConfig } from '../activities/providers/from-config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -37,6 +38,8 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
     ['TWILIO_ACCOUNT_SID', 'not-a-sid', /TWILIO_ACCOUNT_SID must be a Twilio account SID/],
     ['SENDGRID_FROM_EMAIL', 'billing-at-example', /SENDGRID_FROM_EMAIL must be an email address/],
+    ['TWILIO_SMS_MAX_PER_SECOND', '0', /TWILIO_SMS_MAX_PER_SECOND must be a positive number of requests per second/],
+    ['LOB_MAX_PER_SECOND', 'fast', /LOB_MAX_PER_SECOND must be a number of requests per second/],
   ])('refuses %s=%s with a message naming the variable', (name, value, expected) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.join('\n')).toMatch(expected);
@@ -53,6 +56,13 @@ describe('configuration', () => {
   it('never echoes a value, which may be a secret', () => {
     const secret = 'postgres-but-not://sup3r-s3cret@db';
     expect(problemsOf({ DATABASE_URL: secret }).join('\n')).not.toContain('sup3r-s3cret');
+  });
+
+  it('caps each real provider at its published rate by default, or as configured, and leaves local sinks unlimited', () => {
+    const providers = { SENDGRID_API_KEY: 'SG.key', SENDGRID_FROM_EMAIL: 'billing@seller.example', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM_NUMBER: '+15005550006', TWILIO_CALL_MODE: 'voice' };
+    expect(providersFromConfig(parseConfig(providers)).rateLimits).toEqual({ email: 100, sms: 1, call_task: 1 }); // no Lob: its letters go to the sink
+    expect(providersFromConfig(parseConfig({ ...providers, TWILIO_SMS_MAX_PER_SECOND: '3', SENDGRID_MAX_PER_SECOND: '0.5' })).rateLimits).toEqual({ email: 0.5, sms: 3, call_task: 1 });
+    expect(providersFromConfig(parseConfig({})).rateLimits).toEqual({});
   });
 
   it('treats an empty variable as unset', () => {

@@ -14,12 +14,14 @@ import { type ProviderServers, startProviderServers } from './support/provider-s
 const root = new URL('..', import.meta.url).pathname;
 const prisma = createPrismaClient(inject('databaseUrl'));
 const taskQueue = `crash-${randomUUID()}`;
+const legalPartnerEmail = 'cases@lawfirm.example';
 let servers: ProviderServers;
 let connection: Connection;
 let client: Client;
 const workers: ChildProcess[] = [];
 
-async function startWorkerProcess(): Promise<ChildProcess> {
+/** A worker in a process of its own; `env` adds settings (another task queue, CALL_MODE, LEGAL_PARTNER_EMAIL). */
+async function startWorkerProcess(env: Record<string, string> = {}): Promise<ChildProcess> {
   // node --import tsx: one process (the tsx CLI would put a child under it that SIGKILL misses).
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], {
     cwd: root,
@@ -33,6 +35,7 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
       PROVIDER_BASE_URL: servers.baseUrl,
       SINK_DIR: `/tmp/${taskQueue}`,
+      ...env,
     },
   });
   workers.push(child);
@@ -56,8 +59,8 @@ describe('crash safety', () => {
   it('sends one email when the worker is killed after SendGrid accepted it but before the outbox was marked', async () => {
     const first = await startWorkerProcess();
     const made = await createOverdueInvoice(prisma);
-    servers.stallNextMail(30_000); // SendGrid takes the mail, then the answer hangs: the worker dies waiting
-    const arrived = servers.nextMailArrived();
+    servers.stallNext('sendgrid', 30_000); // SendGrid takes the mail, then the answer hangs: the worker dies waiting
+    const arrived = servers.nextAccepted('sendgrid');
     const handle = await client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
       workflowId: collectionWorkflowId(made.invoice.id),
       taskQueue,
@@ -81,6 +84,62 @@ describe('crash safety', () => {
     expect(view.recentActions).toMatchObject([{ stepId: 'reminder', status: 'sent', providerMessageId: mails[0]!.id }]);
     await handle.terminate('test done');
   }, 120_000);
+
+  it('sends one SMS, one reminder call and one legal hand-off email when the worker is killed after Twilio and SendGrid accepted them but before anything was marked', async () => {
+    const queue = `crash-twilio-${randomUUID()}`;
+    const settings = { TEMPORAL_TASK_QUEUE: queue, CALL_MODE: 'voice', LEGAL_PARTNER_EMAIL: legalPartnerEmail };
+    const first = await startWorkerProcess(settings);
+    const later = { id: 'later', offset: 'P30D', actions: [{ type: 'letter' as const }] };
+    const steps = {
+      sms: [{ id: 'text', offset: 'PT1S', actions: [{ type: 'sms' as const, template: 'overdue_notice' }] }, later],
+      call: [{ id: 'call', offset: 'PT1S', actions: [{ type: 'call_task' as const, template: 'collector_call' }] }, later],
+      legal: [{ id: 'legal', offset: 'PT1S', actions: [{ type: 'legal_handoff' as const }] }],
+    };
+    // Each provider takes its request, then its answer hangs: the worker dies waiting for all three.
+    for (const kind of ['twilio-sms', 'twilio-call', 'sendgrid'] as const) servers.stallNext(kind, 60_000);
+    const arrived = Promise.all([servers.nextAccepted('twilio-sms'), servers.nextAccepted('twilio-call'), servers.nextAccepted('sendgrid')]);
+    const cases = await Promise.all(
+      Object.entries(steps).map(async ([name, policySteps]) => {
+        const made = await createOverdueInvoice(prisma);
+        const handle = await client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue: queue, args: [caseInput(made, secondScalePolicy({ steps: policySteps }))] });
+        return { name, made, handle };
+      }),
+    );
+    const [sms, call, legal] = cases as [(typeof cases)[0], (typeof cases)[0], (typeof cases)[0]];
+    await arrived;
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    const outboxOf = (invoiceId: string) => prisma.outboxMessage.findFirstOrThrow({ where: { invoiceId } });
+    expect((await outboxOf(sms.made.invoice.id)).status).toBe('pending');
+    expect((await outboxOf(call.made.invoice.id)).status).toBe('pending');
+    expect((await prisma.legalHandoff.findUniqueOrThrow({ where: { invoiceId: legal.made.invoice.id } })).status).toBe('pending');
+
+    await startWorkerProcess(settings);
+    // The server notices the dead worker at the heartbeat timeout (10 s) and retries on the new one.
+    const smsRow = await eventually(() => outboxOf(sms.made.invoice.id), (row) => row.status === 'sent', 40_000);
+    const callRow = await eventually(() => outboxOf(call.made.invoice.id), (row) => row.status === 'sent', 40_000);
+    const handoff = await eventually(() => prisma.legalHandoff.findUniqueOrThrow({ where: { invoiceId: legal.made.invoice.id } }), (row) => row.status === 'sent', 40_000);
+    expect(smsRow.attempts).toBeGreaterThanOrEqual(2);
+    expect(callRow.attempts).toBeGreaterThanOrEqual(2);
+
+    const texts = servers.accepted.filter((a) => a.provider === 'twilio-sms' && String(a.body.Body).includes(sms.made.invoice.number));
+    expect(texts).toHaveLength(1);
+    expect(smsRow.providerMessageId).toBe(texts[0]!.id);
+    const calls = servers.accepted.filter((a) => a.provider === 'twilio-call' && String(a.body.Twiml).includes(call.made.invoice.number));
+    expect(calls).toHaveLength(1);
+    expect(callRow.providerMessageId).toBe(calls[0]!.id);
+    const packets = servers.accepted.filter((a) => a.provider === 'sendgrid' && a.idempotencyKey?.startsWith(legal.made.invoice.id));
+    expect(packets).toHaveLength(1);
+    expect(packets[0]!.body).toMatchObject({ personalizations: [{ to: [{ email: legalPartnerEmail }] }] });
+    expect((handoff.packet as { reference?: string }).reference).toBe(packets[0]!.id);
+
+    // The workflows learn the provider's ids too.
+    for (const [{ handle }, id] of [[sms, texts[0]!.id], [call, calls[0]!.id], [legal, packets[0]!.id]] as const) {
+      const view = await eventually(() => handle.query(caseStateQuery), (v) => v.recentActions.length === 1);
+      expect(view.recentActions[0]?.providerMessageId).toBe(id);
+    }
+    await Promise.allSettled([sms.handle.terminate('test done'), call.handle.terminate('test done')]);
+  }, 150_000);
 
   it('posts a late fee once however often the activity is retried', async () => {
     const made = await createOverdueInvoice(prisma, { amountMinor: 100_000n });

@@ -4,7 +4,7 @@ import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { type ProviderServers, startProviderServers } from './support/provider-servers.js';
-import { TwilioReminderCaller } from '../activities/providers/twilio.js';
+import { smsReference, TwilioReminderCaller, TwilioSmsSender } from '../activities/providers/twilio.js';
 import { fakeCredentials, realSenders } from './support/real-providers.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 import { isoDay } from './support/clock.js';
@@ -114,6 +114,28 @@ describe('providers over HTTP (local servers answering like SendGrid, Lob and Tw
     expect(call.provider).toBe('twilio-call');
     expect(call.body).toMatchObject({ To: '+4930123456', From: fakeCredentials.fromNumber });
     expect(call.body.Twiml).toBe(`<Response><Say language="de-DE">Invoice ${made.invoice.number} is overdue &#60;urgent&#62;</Say></Response>`);
+  });
+
+  it('finds an earlier SMS by the reference its body ends with, and not another step’s SMS to the same number', async () => {
+    const made = await createOverdueInvoice(harness.prisma, { customer: { phone: '+4930999001' } });
+    const sms = new TwilioSmsSender({ accountSid: fakeCredentials.accountSid, authToken: fakeCredentials.authToken, fromNumber: fakeCredentials.fromNumber, baseUrl: servers.baseUrl });
+    const message = (key: string) => ({ idempotencyKey: key, channel: 'sms' as const, template: 'overdue_notice', customer: made.contact, subject: 'Overdue', text: 'Please pay', data: { invoiceNumber: made.invoice.number, currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: isoDay(-30), daysOverdue: 1 } });
+    const since = new Date();
+    const { messageId } = await sms.send(message(`${made.invoice.id}:first`));
+    await sms.send(message(`${made.invoice.id}:second`));
+    expect(servers.accepted.find((a) => a.id === messageId)?.body.Body).toMatch(new RegExp(`\n${smsReference(`${made.invoice.id}:first`)}$`));
+    expect(await sms.findSent({ message: message(`${made.invoice.id}:first`), since })).toEqual([{ messageId }]);
+    expect(await sms.findSent({ message: message(`${made.invoice.id}:never-sent`), since })).toEqual([]);
+  });
+
+  it('offers as an earlier reminder call only calls to the customer created since the first attempt', async () => {
+    const made = await createOverdueInvoice(harness.prisma, { customer: { phone: '+4930999002' } });
+    const caller = new TwilioReminderCaller({ accountSid: fakeCredentials.accountSid, authToken: fakeCredentials.authToken, fromNumber: fakeCredentials.fromNumber, baseUrl: servers.baseUrl });
+    const message = { idempotencyKey: `${made.invoice.id}:call`, channel: 'call_task' as const, template: 'collector_call', customer: made.contact, subject: 's', text: 'Please pay', data: { invoiceNumber: made.invoice.number, currency: 'EUR', amountMinor: 1, balanceMinor: 1, feesMinor: 0, dueDate: isoDay(-30), daysOverdue: 1 } };
+    const { messageId } = await caller.send(message);
+    expect(await caller.findSent({ message, since: new Date(Date.now() - 5_000) })).toEqual([{ messageId }]);
+    expect(await caller.findSent({ message, since: new Date(Date.now() + 120_000) })).toEqual([]); // created before the attempt: not it
+    expect(await caller.findSent({ message: { ...message, customer: { ...made.contact, phone: '+4930999003' } }, since: new Date(0) })).toEqual([]);
   });
 
   it('reports a letter Lob cannot deliver as undeliverable (no retry)', async () => {

@@ -5,10 +5,17 @@ import { requestIdActivityInterceptor } from './activity-interceptors.js';
 import type { LegalPartner } from '../activities/providers/legal-partner.js';
 import type { Senders } from '../activities/providers/types.js';
 import type { PrismaClient } from '../prisma/client.js';
+import type { MessageChannel } from '../workflows/activity-interfaces.js';
+import { deliveryTaskQueue } from '../workflows/definitions.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Bundled with the workflows (pass the same list to bundleWorkflowCode). */
 export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
+
+const channels: readonly MessageChannel[] = ['email', 'sms', 'letter', 'call_task'];
+
+/** Requests per second each channel's provider accepts; a channel not named is not limited (the local sinks). */
+export type DeliveryRateLimits = Partial<Record<MessageChannel, number>>;
 
 export interface CollectionWorkerOptions {
   readonly connection: NativeConnection;
@@ -17,19 +24,67 @@ export interface CollectionWorkerOptions {
   readonly prisma: PrismaClient;
   readonly senders: Senders;
   readonly legalPartner: LegalPartner;
+  readonly rateLimits?: DeliveryRateLimits;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles workflows/ at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
 }
 
-export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<Worker> {
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
+/** The case worker and one delivery worker per channel, run and stopped together. */
+export interface CollectionWorker {
+  run(): Promise<void>;
+  runUntil<T>(fn: () => Promise<T>): Promise<T>;
+  shutdown(): void;
+}
+
+/**
+ * Provider rate limits are Temporal task-queue rate limits, not a token bucket in this process:
+ * every delivery runs on its channel's own task queue, and the workers polling it ask the server
+ * to dispatch at most `maxTaskQueueActivitiesPerSecond` from it. The server enforces that across
+ * all workers, so scaling out never multiplies a provider's rate (a bucket per process would),
+ * and a delivery waiting for its turn waits in the queue (schedule-to-start), not inside a
+ * running activity that holds a slot and burns its start-to-close timeout. Every worker must be
+ * given the same limits: the server keeps the last poller's value.
+ */
+export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
+  const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner });
+  const common = { connection: options.connection, namespace: options.namespace, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
+  const caseWorker = await Worker.create({
+    ...common,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     interceptors: { workflowModules: workflowInterceptorModules, activity: [requestIdActivityInterceptor] },
-    activities: createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner }),
-    ...(options.identity ? { identity: options.identity } : {}),
+    // deliverMessage too: deliveries scheduled on this queue before it had delivery queues still finish.
+    activities,
   });
+  const deliveryWorkers = await Promise.all(
+    channels.map((channel) => {
+      const limit = options.rateLimits?.[channel];
+      return Worker.create({ ...common, taskQueue: deliveryTaskQueue(options.taskQueue, channel), activities: { deliverMessage: activities.deliverMessage }, ...(limit ? { maxTaskQueueActivitiesPerSecond: limit } : {}) });
+    }),
+  );
+  const workers = [caseWorker, ...deliveryWorkers];
+  const shutdown = () => workers.filter((worker) => worker.getState() === 'RUNNING').forEach((worker) => worker.shutdown());
+  const run = async () => {
+    const runs = workers.map((worker) => worker.run());
+    // One failing worker stops the others, so the process never runs half a worker.
+    await Promise.all(runs).catch(async (error: unknown) => {
+      shutdown();
+      await Promise.allSettled(runs);
+      throw error;
+    });
+  };
+  return {
+    run,
+    shutdown,
+    async runUntil(fn) {
+      const running = run();
+      try {
+        return await fn();
+      } finally {
+        shutdown();
+        await running;
+      }
+    },
+  };
 }

@@ -23,6 +23,7 @@ try {
     prisma,
     senders: providers.senders,
     legalPartner: providers.legalPartner,
+    rateLimits: providers.rateLimits,
   });
   logger.info({ providers: providers.description }, 'providers');
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);

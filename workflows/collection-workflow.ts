@@ -3,8 +3,8 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
-  patched,
   continueAsNew,
+  patched,
   setCurrentDetails,
   setHandler,
   type SignalDefinition,
@@ -88,7 +88,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const dueAt = dueDateAnchor(input.dueDate, timezone);
   const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
   const holidays = input.holidays ?? [];
-  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0, holidays };
+  // Windowed sends spread by invoice id; cases started before this change keep the times they had.
+  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0, holidays, ...(patched('spread-sends-in-window') ? { spreadKey: input.invoiceId } : {}) };
 
   let state: CaseState = input.carried?.state ?? initialCaseState(input);
   let eventSequence = input.carried?.eventSequence ?? 0;

@@ -13,7 +13,7 @@ import type {
 } from '../domain/case/commands.js';
 import type { ActionRecord, CaseStage, CaseState, Installment } from '../domain/case/state.js';
 import type { CollectionPolicy } from '../domain/policy.js';
-import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, PaymentRecord } from './activity-interfaces.js';
+import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, MessageChannel, PaymentRecord } from './activity-interfaces.js';
 
 /**
  * The one definition of the collection workflow's interface: input, signals, updates, query.
@@ -27,6 +27,14 @@ export const collectionWorkflowType = 'collectionWorkflow';
 /** One workflow per invoice: the id is derived from the invoice so a second start is refused. */
 export function collectionWorkflowId(invoiceId: string): string {
   return `collection-${invoiceId}`;
+}
+
+/**
+ * Deliveries run on a task queue of their own per channel, next to the case's queue, so the
+ * worker can cap each provider's rate there (worker/create-worker.ts).
+ */
+export function deliveryTaskQueue(caseTaskQueue: string, channel: MessageChannel): string {
+  return `${caseTaskQueue}-deliver-${channel}`;
 }
 
 export interface PostalAddress {

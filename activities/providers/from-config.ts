@@ -6,10 +6,13 @@ import { localSinks } from './local-sink.js';
 import { SendGridEmailSender } from './sendgrid.js';
 import { TwilioCallTasker, TwilioReminderCaller, TwilioSmsSender } from './twilio.js';
 import type { Senders } from './types.js';
+import type { MessageChannel } from '../../workflows/activity-interfaces.js';
 
 export interface Providers {
   readonly senders: Senders;
   readonly legalPartner: LegalPartner;
+  /** Requests per second each channel's real provider accepts; local sinks are not limited. */
+  readonly rateLimits: Partial<Record<MessageChannel, number>>;
   /** One line per channel saying where messages go, for the start-up log. */
   readonly description: string[];
 }
@@ -39,6 +42,13 @@ export function providersFromConfig(config: Config): Providers {
           ? new TwilioCallTasker({ ...twilio, workspaceSid: config.TWILIO_WORKSPACE_SID, workflowSid: config.TWILIO_WORKFLOW_SID })
           : sinks.call_task,
   };
+  const limits: Record<MessageChannel, number> = {
+    email: config.SENDGRID_MAX_PER_SECOND,
+    letter: config.LOB_MAX_PER_SECOND,
+    sms: config.TWILIO_SMS_MAX_PER_SECOND,
+    call_task: config.TWILIO_CALLS_MAX_PER_SECOND,
+  };
+  const rateLimits = Object.fromEntries(Object.entries(limits).filter(([channel]) => senders[channel as MessageChannel].provider !== 'local-sink'));
   const legalPartner = config.LEGAL_PARTNER_WEBHOOK_URL
     ? new WebhookLegalPartner(config.LEGAL_PARTNER_WEBHOOK_URL)
     : config.LEGAL_PARTNER_EMAIL
@@ -47,8 +57,9 @@ export function providersFromConfig(config: Config): Providers {
   return {
     senders,
     legalPartner,
+    rateLimits,
     description: [
-      ...Object.entries(senders).map(([channel, sender]) => `${channel}: ${sender.provider}${sender.provider === 'local-sink' ? ` (${sinkDir}/${channel}.jsonl)` : ''}`),
+      ...Object.entries(senders).map(([channel, sender]) => `${channel}: ${sender.provider}${sender.provider === 'local-sink' ? ` (${sinkDir}/${channel}.jsonl)` : ` (at most ${limits[channel as MessageChannel]}/s)`}`),
       `legal: ${legalPartner.name}`,
     ],
   };

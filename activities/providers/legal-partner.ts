@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { appendOnce } from './jsonl-file.js';
-import type { MessageSender } from './types.js';
+import type { MessageSender, OutgoingMessage } from './types.js';
 
 /**
  * A payment that arrived after the case was handed off: the partner must know before it chases
@@ -29,6 +29,11 @@ export interface LegalPartner {
   send(packet: unknown, idempotencyKey: string): Promise<{ reference: string }>;
   /** Tells the partner of a payment on a case it holds; the same key again must not notify twice. */
   notifyPayment(notice: LegalPaymentNotice, idempotencyKey: string): Promise<{ reference: string }>;
+  /**
+   * For partners that cannot deduplicate a re-sent packet themselves: whether an earlier attempt,
+   * recorded at `since`, already reached them. Called before re-sending after an unknown outcome.
+   */
+  findSent?(packet: unknown, idempotencyKey: string, since: Date): Promise<{ reference: string } | undefined>;
 }
 
 /** A partner reached by webhook: the packet as JSON, with the key in `Idempotency-Key`. */
@@ -73,7 +78,10 @@ export class LocalSinkLegalPartner implements LegalPartner {
   }
 }
 
-/** A partner reached by email: the packet goes as JSON in the message, through the email provider. */
+/**
+ * A partner reached by email: the packet goes as JSON in the message, through the email provider,
+ * which carries the key (SendGrid: a custom arg) and is asked for it before a re-send.
+ */
 export class EmailLegalPartner implements LegalPartner {
   readonly name = 'legal-email';
   constructor(
@@ -82,8 +90,18 @@ export class EmailLegalPartner implements LegalPartner {
   ) {}
 
   async send(packet: unknown, idempotencyKey: string): Promise<{ reference: string }> {
+    const { messageId } = await this.email.send(this.messageFor(packet, idempotencyKey));
+    return { reference: messageId };
+  }
+
+  async findSent(packet: unknown, idempotencyKey: string, since: Date): Promise<{ reference: string } | undefined> {
+    const [earlier] = (await this.email.findSent?.({ message: this.messageFor(packet, idempotencyKey), since })) ?? [];
+    return earlier ? { reference: earlier.messageId } : undefined;
+  }
+
+  private messageFor(packet: unknown, idempotencyKey: string): OutgoingMessage {
     const invoice = (packet as { invoice?: { number?: string; currency?: string; balanceMinor?: string | number; amountMinor?: string | number; dueDate?: string } }).invoice ?? {};
-    const { messageId } = await this.email.send({
+    return {
       idempotencyKey,
       channel: 'email',
       template: 'legal_handoff',
@@ -99,8 +117,7 @@ export class EmailLegalPartner implements LegalPartner {
         dueDate: String(invoice.dueDate ?? '').slice(0, 10),
         daysOverdue: 0,
       },
-    });
-    return { reference: messageId };
+    };
   }
 
   async notifyPayment(notice: LegalPaymentNotice, idempotencyKey: string): Promise<{ reference: string }> {

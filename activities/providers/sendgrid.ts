@@ -1,6 +1,6 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import { type MessageSender, type OutgoingMessage, UndeliverableError } from './types.js';
+import { type EarlierAttempt, type MessageSender, type OutgoingMessage, UndeliverableError } from './types.js';
 
 export interface SendGridOptions {
   readonly apiKey: string;
@@ -52,13 +52,13 @@ export class SendGridEmailSender implements MessageSender {
     }
   }
 
-  async findSent(idempotencyKey: string): Promise<{ messageId: string } | undefined> {
+  async findSent({ message }: EarlierAttempt): Promise<{ messageId: string }[]> {
     const [, body] = await this.client.request({
       method: 'GET',
       url: '/v3/messages',
-      qs: { query: `unique_args['idempotency_key']="${idempotencyKey}"`, limit: 1 },
+      qs: { query: `unique_args['idempotency_key']="${message.idempotencyKey}"`, limit: 1 },
     });
     const messages = (body as { messages?: { msg_id: string }[] }).messages ?? [];
-    return messages[0] ? { messageId: messages[0].msg_id } : undefined;
+    return messages.slice(0, 1).map((m) => ({ messageId: m.msg_id }));
   }
 }

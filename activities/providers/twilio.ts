@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import twilio from 'twilio';
-import { type MessageSender, type OutgoingMessage, UndeliverableError } from './types.js';
+import { type EarlierAttempt, type MessageSender, type OutgoingMessage, UndeliverableError } from './types.js';
 
 export interface TwilioOptions {
   readonly accountSid: string;
@@ -47,13 +48,36 @@ abstract class TwilioChannel<O extends TwilioOptions = TwilioOptions> implements
   }
 }
 
-/** SMS through Twilio Messaging. */
+/** How many of the latest messages or calls from our number to the customer's a retry looks through. */
+const LOOKBACK = 50;
+/** Twilio's clock against our database's: a call created this much before our record still counts. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** The reference an SMS carries, short and derived from the key: how a retry recognises it at Twilio. */
+export function smsReference(idempotencyKey: string): string {
+  return `Ref ${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 10).toUpperCase()}`;
+}
+
+/**
+ * SMS through Twilio Messaging. Twilio takes no idempotency key and keeps no field of ours on a
+ * message, so the body ends with a reference derived from the key, and a retry after an unknown
+ * outcome lists the latest messages from our number to the customer and looks for it. Not by
+ * DateSent: a message still queued at Twilio (1 per second per long code) has none yet.
+ */
 export class TwilioSmsSender extends TwilioChannel {
   readonly provider = 'twilio';
 
   async send(message: OutgoingMessage): Promise<{ messageId: string }> {
-    const sms = await this.client.messages.create({ to: this.phoneOf(message), from: this.options.fromNumber, body: `${message.subject}\n${message.text}`.slice(0, 1_600) }).catch(rethrow);
+    const reference = `\n${smsReference(message.idempotencyKey)}`;
+    const body = `${`${message.subject}\n${message.text}`.slice(0, 1_600 - reference.length)}${reference}`;
+    const sms = await this.client.messages.create({ to: this.phoneOf(message), from: this.options.fromNumber, body }).catch(rethrow);
     return { messageId: sms.sid };
+  }
+
+  async findSent({ message }: EarlierAttempt): Promise<{ messageId: string }[]> {
+    const reference = smsReference(message.idempotencyKey);
+    const latest = await this.client.messages.list({ to: this.phoneOf(message), from: this.options.fromNumber, limit: LOOKBACK });
+    return latest.filter((sms) => sms.body?.endsWith(reference)).map((sms) => ({ messageId: sms.sid }));
   }
 }
 
@@ -85,9 +109,9 @@ export class TwilioCallTasker extends TwilioChannel<TwilioOptions & { workspaceS
     return { messageId: task.sid };
   }
 
-  async findSent(idempotencyKey: string): Promise<{ messageId: string } | undefined> {
-    const tasks = await this.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({ evaluateTaskAttributes: `idempotency_key == "${idempotencyKey}"`, limit: 1 });
-    return tasks[0] ? { messageId: tasks[0].sid } : undefined;
+  async findSent({ message }: EarlierAttempt): Promise<{ messageId: string }[]> {
+    const tasks = await this.client.taskrouter.v1.workspaces(this.options.workspaceSid).tasks.list({ evaluateTaskAttributes: `idempotency_key == "${message.idempotencyKey}"`, limit: 1 });
+    return tasks.map((task) => ({ messageId: task.sid }));
   }
 }
 
@@ -95,7 +119,10 @@ const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charC
 
 /**
  * The other kind of call step: an automated reminder call through Twilio Voice that reads the
- * message to the customer in their language (TWILIO_CALL_MODE=voice).
+ * message to the customer in their language (TWILIO_CALL_MODE=voice). A Call keeps nothing of ours
+ * that its list returns (not the TwiML, not the callback URL), so a retry after an unknown outcome
+ * can only match by number and time: every call from our number to the customer's created since
+ * the first attempt was recorded is a candidate, and the caller skips those another step claims.
  */
 export class TwilioReminderCaller extends TwilioChannel {
   readonly provider = 'twilio-voice';
@@ -105,5 +132,14 @@ export class TwilioReminderCaller extends TwilioChannel {
     const twiml = `<Response><Say language="${escapeXml(message.customer.locale)}">${escapeXml(message.text)}</Say></Response>`;
     const call = await this.client.calls.create({ to, from: this.options.fromNumber, twiml }).catch(rethrow);
     return { messageId: call.sid };
+  }
+
+  async findSent({ message, since }: EarlierAttempt): Promise<{ messageId: string }[]> {
+    // Not by StartTime: a call waiting in Twilio's calls-per-second queue has not started yet.
+    const latest = await this.client.calls.list({ to: this.phoneOf(message), from: this.options.fromNumber, limit: LOOKBACK });
+    return latest
+      .filter((call) => call.dateCreated.getTime() >= since.getTime() - CLOCK_SKEW_MS)
+      .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())
+      .map((call) => ({ messageId: call.sid }));
   }
 }

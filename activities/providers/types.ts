@@ -13,16 +13,24 @@ export interface OutgoingMessage {
   readonly data: MessageData;
 }
 
+/** An attempt whose outcome is unknown: its worker may have died after the provider accepted the message. */
+export interface EarlierAttempt {
+  readonly message: OutgoingMessage;
+  /** When the first attempt was recorded, before it sent: whatever the provider accepted for it is later. */
+  readonly since: Date;
+}
+
 /** A channel's provider: SendGrid for email, Lob for letters, Twilio for SMS and calls, or a local sink. */
 export interface MessageSender {
   readonly provider: string;
   send(message: OutgoingMessage): Promise<{ messageId: string }>;
   /**
-   * Asks the provider whether a message with this key was already accepted, for providers that
-   * cannot deduplicate a re-sent request themselves. Called before re-sending after an attempt
-   * whose outcome is unknown.
+   * For providers that cannot deduplicate a re-sent request themselves: what the provider holds
+   * that may be an earlier attempt of this message, oldest first (an exact match on our key where
+   * the provider keeps one, else every candidate; the caller skips those another message claims).
+   * Called before re-sending after an attempt whose outcome is unknown.
    */
-  findSent?(idempotencyKey: string): Promise<{ messageId: string } | undefined>;
+  findSent?(earlier: EarlierAttempt): Promise<readonly { messageId: string }[]>;
 }
 
 /** The recipient cannot be reached on this channel, ever (bounced, unsubscribed, invalid address). */

@@ -5,7 +5,8 @@ import { isoDay } from './clock.js';
 /**
  * One local HTTP server that answers like the parts of SendGrid, Lob and Twilio the product uses,
  * so the real SDKs run their real code paths in tests (the real APIs cannot be reached here).
- * It records every request and what each provider accepted, and can be told to stall a request.
+ * It records every request and what each provider accepted (and when), lists what was accepted
+ * with the providers' own filters, and can be told to stall the answer to a request it accepted.
  */
 
 export interface RecordedRequest {
@@ -16,25 +17,31 @@ export interface RecordedRequest {
   readonly body: unknown;
 }
 
+export type AcceptedKind = 'sendgrid' | 'lob' | 'twilio-sms' | 'twilio-task' | 'twilio-call';
+
 export interface Accepted {
-  readonly provider: 'sendgrid' | 'lob' | 'twilio-sms' | 'twilio-task' | 'twilio-call';
+  readonly provider: AcceptedKind;
   readonly id: string;
   readonly idempotencyKey: string | undefined;
   readonly body: Record<string, unknown>;
+  /** When it was accepted (epoch ms). */
+  readonly at: number;
 }
 
 export interface ProviderServers {
   readonly baseUrl: string;
   readonly requests: RecordedRequest[];
   readonly accepted: Accepted[];
-  /** Hold the next mail-send request this long after accepting it (a worker can be killed meanwhile). */
-  stallNextMail(ms: number): void;
-  /** Resolves when a mail-send request arrives (after it was accepted). */
-  nextMailArrived(): Promise<void>;
+  /** Holds the answer to the next request of this kind this long after accepting it (a worker can be killed meanwhile). */
+  stallNext(kind: AcceptedKind, ms: number): void;
+  /** Resolves when the next request of this kind has been accepted. */
+  nextAccepted(kind: AcceptedKind): Promise<void>;
   close(): Promise<void>;
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+/** Twilio's date format: RFC 2822 in UTC, `Tue, 31 Aug 2010 20:36:28 +0000`. */
+const twilioDate = (at: number) => new Date(at).toUTCString().replace('GMT', '+0000');
 
 async function readBody(request: IncomingMessage): Promise<{ raw: string; parsed: unknown }> {
   const chunks: Buffer[] = [];
@@ -55,8 +62,24 @@ export async function startProviderServers(): Promise<ProviderServers> {
   const requests: RecordedRequest[] = [];
   const accepted: Accepted[] = [];
   const lobByKey = new Map<string, Record<string, unknown>>();
-  let stallMs = 0;
-  let mailWaiters: (() => void)[] = [];
+  const stalls = new Map<AcceptedKind, number>();
+  const waiters = new Map<AcceptedKind, (() => void)[]>();
+  // Twilio's own records, as its list endpoints return them.
+  const twilioMessages: Record<string, unknown>[] = [];
+  const twilioCalls: Record<string, unknown>[] = [];
+
+  /** Records an accepted request, wakes whoever waits for one, and holds the answer if told to. */
+  async function accept(entry: Omit<Accepted, 'at'>): Promise<void> {
+    accepted.push({ ...entry, at: Date.now() });
+    const waiting = waiters.get(entry.provider) ?? [];
+    waiters.delete(entry.provider);
+    waiting.forEach((resolve) => resolve());
+    const stall = stalls.get(entry.provider);
+    if (stall) {
+      stalls.delete(entry.provider);
+      await new Promise((resolve) => setTimeout(resolve, stall));
+    }
+  }
 
   const sendgrid = async (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
     if (request.method === 'POST' && url.pathname === '/v3/mail/send') {
@@ -66,15 +89,7 @@ export async function startProviderServers(): Promise<ProviderServers> {
         return json(response, 400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] });
       }
       const id = hex(11);
-      accepted.push({ provider: 'sendgrid', id, idempotencyKey: mail.custom_args?.idempotency_key, body: body as Record<string, unknown> });
-      const waiters = mailWaiters;
-      mailWaiters = [];
-      waiters.forEach((resolve) => resolve());
-      if (stallMs > 0) {
-        const wait = stallMs;
-        stallMs = 0;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
+      await accept({ provider: 'sendgrid', id, idempotencyKey: mail.custom_args?.idempotency_key, body: body as Record<string, unknown> });
       response.writeHead(202, { 'x-message-id': id });
       return response.end();
     }
@@ -86,7 +101,7 @@ export async function startProviderServers(): Promise<ProviderServers> {
     json(response, 404, { errors: [{ message: 'not found' }] });
   };
 
-  const lob = (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
+  const lob = async (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
     if (request.method === 'POST' && url.pathname === '/v1/letters') {
       const form = body as Record<string, string>;
       const key = request.headers['idempotency-key'] as string | undefined;
@@ -97,34 +112,66 @@ export async function startProviderServers(): Promise<ProviderServers> {
       }
       const letter = { id: `ltr_${hex(8)}`, object: 'letter', description: form.description, to: { name: form['to[name]'] }, expected_delivery_date: isoDay(5) };
       if (key) lobByKey.set(key, letter);
-      accepted.push({ provider: 'lob', id: letter.id, idempotencyKey: key, body: form });
+      await accept({ provider: 'lob', id: letter.id, idempotencyKey: key, body: form });
       return json(response, 200, letter);
     }
     json(response, 404, { error: { message: 'not found', status_code: 404 } });
   };
 
-  const twilio = (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
+  /**
+   * Twilio's 2010 list filters: To and From exact, DateSent/StartTime as a day or instant with
+   * `<`/`>` for "on or before/after". A message still queued has no date_sent, a call still
+   * queued no start_time, so a filter on them leaves those out, as Twilio does. Newest first.
+   */
+  function twilioList(records: Record<string, unknown>[], url: URL, key: 'messages' | 'calls', dateField: 'date_sent' | 'start_time', dateParam: 'DateSent' | 'StartTime') {
+    const query = url.searchParams;
+    const bound = (suffix: '' | '<' | '>') => query.get(`${dateParam}${suffix}`);
+    const day = (text: string) => text.slice(0, 10);
+    const found = records.filter((record) => {
+      if (query.has('To') && record.to !== query.get('To')) return false;
+      if (query.has('From') && record.from !== query.get('From')) return false;
+      if (bound('') === null && bound('<') === null && bound('>') === null) return true;
+      const when = record[dateField] ? new Date(record[dateField] as string).toISOString() : undefined;
+      if (!when) return false;
+      const on = bound(''), before = bound('<'), after = bound('>');
+      if (on !== null && day(when) !== day(on)) return false;
+      if (before !== null && when > (before.length === 10 ? `${before}T23:59:59.999Z` : new Date(before).toISOString())) return false;
+      if (after !== null && when < (after.length === 10 ? `${after}T00:00:00.000Z` : new Date(after).toISOString())) return false;
+      return true;
+    });
+    const pageSize = Math.min(Number(query.get('PageSize') ?? 50), 1000);
+    const newestFirst = [...found].reverse().slice(0, pageSize);
+    const uri = `${url.pathname}?PageSize=${pageSize}&Page=0`;
+    return { [key]: newestFirst, first_page_uri: uri, next_page_uri: null, previous_page_uri: null, page: 0, page_size: pageSize, start: 0, end: Math.max(newestFirst.length - 1, 0), uri };
+  }
+
+  const twilio = async (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
     const form = body as Record<string, string>;
     const messages = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(url.pathname);
     if (request.method === 'POST' && messages) {
       if (form.To?.startsWith('+1500555000')) {
         return json(response, 400, { code: 21211, message: `The 'To' number ${form.To} is not a valid phone number.`, more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
       }
-      const sms = { sid: `SM${hex(16)}`, account_sid: messages[1], to: form.To, from: form.From, body: form.Body, status: 'queued' };
-      accepted.push({ provider: 'twilio-sms', id: sms.sid, idempotencyKey: undefined, body: form });
+      const sms = { sid: `SM${hex(16)}`, account_sid: messages[1], to: form.To, from: form.From, body: form.Body, status: 'queued', direction: 'outbound-api', date_created: twilioDate(Date.now()), date_sent: null };
+      twilioMessages.push(sms);
+      await accept({ provider: 'twilio-sms', id: sms.sid, idempotencyKey: undefined, body: form });
       return json(response, 201, sms);
     }
+    if (request.method === 'GET' && messages) return json(response, 200, twilioList(twilioMessages, url, 'messages', 'date_sent', 'DateSent'));
     const calls = /^\/2010-04-01\/Accounts\/(AC\w+)\/Calls\.json$/.exec(url.pathname);
     if (request.method === 'POST' && calls) {
-      const call = { sid: `CA${hex(16)}`, account_sid: calls[1], to: form.To, from: form.From, status: 'queued' };
-      accepted.push({ provider: 'twilio-call', id: call.sid, idempotencyKey: undefined, body: form });
+      // The list never returns the TwiML or the callback URL the call was created with.
+      const call = { sid: `CA${hex(16)}`, account_sid: calls[1], to: form.To, from: form.From, status: 'queued', direction: 'outbound-api', date_created: twilioDate(Date.now()), start_time: null };
+      twilioCalls.push(call);
+      await accept({ provider: 'twilio-call', id: call.sid, idempotencyKey: undefined, body: form });
       return json(response, 201, call);
     }
+    if (request.method === 'GET' && calls) return json(response, 200, twilioList(twilioCalls, url, 'calls', 'start_time', 'StartTime'));
     const tasks = /^\/v1\/Workspaces\/(WS\w+)\/Tasks$/.exec(url.pathname);
     if (tasks && request.method === 'POST') {
       const attributes = JSON.parse(form.Attributes ?? '{}') as { idempotency_key?: string };
       const task = { sid: `WT${hex(16)}`, workspace_sid: tasks[1], workflow_sid: form.WorkflowSid, attributes: form.Attributes, assignment_status: 'pending', task_channel_unique_name: form.TaskChannel };
-      accepted.push({ provider: 'twilio-task', id: task.sid, idempotencyKey: attributes.idempotency_key, body: form });
+      await accept({ provider: 'twilio-task', id: task.sid, idempotencyKey: attributes.idempotency_key, body: form });
       return json(response, 201, task);
     }
     if (tasks && request.method === 'GET') {
@@ -156,10 +203,10 @@ export async function startProviderServers(): Promise<ProviderServers> {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
     accepted,
-    stallNextMail: (ms) => {
-      stallMs = ms;
+    stallNext: (kind, ms) => {
+      stalls.set(kind, ms);
     },
-    nextMailArrived: () => new Promise((resolve) => mailWaiters.push(resolve)),
+    nextAccepted: (kind) => new Promise((resolve) => waiters.set(kind, [...(waiters.get(kind) ?? []), resolve])),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,6 +1,6 @@
 import { LobLetterSender } from '../../activities/providers/lob.js';
 import { SendGridEmailSender } from '../../activities/providers/sendgrid.js';
-import { TwilioCallTasker, TwilioSmsSender } from '../../activities/providers/twilio.js';
+import { TwilioCallTasker, TwilioReminderCaller, TwilioSmsSender } from '../../activities/providers/twilio.js';
 import type { Senders } from '../../activities/providers/types.js';
 
 export const fakeCredentials = {
@@ -16,12 +16,12 @@ export const fakeCredentials = {
 };
 
 /** The real provider adapters (real SDKs), pointed at the local servers that answer like the providers. */
-export function realSenders(baseUrl: string): Senders {
+export function realSenders(baseUrl: string, options: { callMode?: 'task' | 'voice' } = {}): Senders {
   const twilio = { accountSid: fakeCredentials.accountSid, authToken: fakeCredentials.authToken, fromNumber: fakeCredentials.fromNumber, baseUrl };
   return {
     email: new SendGridEmailSender({ apiKey: fakeCredentials.sendgridKey, from: fakeCredentials.from, baseUrl }),
     letter: new LobLetterSender({ apiKey: fakeCredentials.lobKey, fromAddressId: fakeCredentials.lobFrom, host: `${baseUrl}/v1/` }),
     sms: new TwilioSmsSender(twilio),
-    call_task: new TwilioCallTasker({ ...twilio, workspaceSid: fakeCredentials.workspaceSid, workflowSid: fakeCredentials.workflowSid }),
+    call_task: options.callMode === 'voice' ? new TwilioReminderCaller(twilio) : new TwilioCallTasker({ ...twilio, workspaceSid: fakeCredentials.workspaceSid, workflowSid: fakeCredentials.workflowSid }),
   };
 }

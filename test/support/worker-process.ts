@@ -1,7 +1,9 @@
 // A collection worker in a process of its own, so a test can kill it with SIGKILL mid-activity.
 // Settings come from the environment the test gives it; prints "ready" once it polls.
+// CALL_MODE=voice places reminder calls instead of TaskRouter tasks; LEGAL_PARTNER_EMAIL sends
+// legal hand-offs by email through the (stand-in) SendGrid.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
+import { EmailLegalPartner, LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { createPrismaClient } from '../../prisma/client.js';
 import { createCollectionWorker } from '../../worker/create-worker.js';
 import { realSenders } from './real-providers.js';
@@ -13,14 +15,16 @@ const env = (name: string) => {
 };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
+const senders = realSenders(env('PROVIDER_BASE_URL'), { callMode: process.env.CALL_MODE === 'voice' ? 'voice' : 'task' });
+const legalEmail = process.env.LEGAL_PARTNER_EMAIL;
 const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
 const worker = await createCollectionWorker({
   connection,
   namespace: env('TEMPORAL_NAMESPACE'),
   taskQueue: env('TEMPORAL_TASK_QUEUE'),
   prisma: createPrismaClient(env('DATABASE_URL')),
-  senders: realSenders(env('PROVIDER_BASE_URL')),
-  legalPartner: new LocalSinkLegalPartner(env('SINK_DIR')),
+  senders,
+  legalPartner: legalEmail ? new EmailLegalPartner(legalEmail, senders.email) : new LocalSinkLegalPartner(env('SINK_DIR')),
   workflowBundle: { codePath: env('WORKFLOW_BUNDLE_PATH') },
 });
 const running = worker.run();

@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
 import type { Senders } from '../../activities/providers/types.js';
 import { requestIdClientInterceptor } from '../../api/request-context.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
-import { createCollectionWorker } from '../../worker/create-worker.js';
+import { type CollectionWorker, createCollectionWorker, type DeliveryRateLimits } from '../../worker/create-worker.js';
 
 // Workers log every state change at INFO; tests want warnings and errors only. Installed once per
 // test process, before the first worker or native connection creates the default runtime.
@@ -53,7 +53,7 @@ export interface SinkEntry {
  * servers. Providers are the local sinks unless `senders` are given (the provider-server tests);
  * `wrapSinks` lets a test hold or observe the local sinks.
  */
-export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; temporalAddress?: string } = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; rateLimits?: DeliveryRateLimits; temporalAddress?: string } = {}): Promise<WorkerHarness> {
   installQuietRuntime();
   const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -64,7 +64,7 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
   const nativeConnection = await NativeConnection.connect({ address });
   const sinkDir = await mkdtemp(join(tmpdir(), 'collections-sinks-'));
 
-  const startWorker = (): Promise<Worker> =>
+  const startWorker = (): Promise<CollectionWorker> =>
     createCollectionWorker({
       connection: nativeConnection,
       namespace,
@@ -72,6 +72,7 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
       prisma,
       senders: options.senders ?? (options.wrapSinks ?? ((sinks) => sinks))(localSinks(sinkDir)),
       legalPartner: new LocalSinkLegalPartner(sinkDir),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
 
