@@ -6,8 +6,8 @@ import { recordPaymentUpdate } from '../../workflows/definitions.js';
 import { problem } from '../problem.js';
 import { currencyCode, identifier, instant, minorUnits, text } from '../schemas/common.js';
 import { commandCase } from '../services/case-command.js';
-import { fieldErrors } from '../validation.js';
 import { verify } from './signature.js';
+import { parseSignedJson } from './signed-body.js';
 
 const paymentEvent = z
   .object({
@@ -37,18 +37,10 @@ export function paymentWebhook({ prisma, temporal, secret, now = () => Date.now(
     const raw = await c.req.text();
     const check = verify(secret, raw, c.req.header('x-signature'), Math.floor(now() / 1000));
     if (!check.ok) return problem(c, 401, { title: 'Unauthorized', detail: `Webhook signature refused: ${check.reason}.` });
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return problem(c, 400, { title: 'Bad Request', detail: 'The body is not JSON.' });
-    }
-    const parsed = paymentEvent.safeParse(json);
-    if (!parsed.success) {
-      return problem(c, 400, { title: 'Invalid event', detail: 'The webhook event is not a valid payment event.', errors: fieldErrors(parsed.error) });
-    }
-    const { data } = parsed.data;
-    const payment = { paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${parsed.data.id}` };
+    const parsed = parseSignedJson(c, raw, paymentEvent, 'payment');
+    if (!parsed.ok) return parsed.answer;
+    const { id, data } = parsed.event;
+    const payment = { paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${id}` };
     const outcome = await commandCase(c, { prisma, temporal }, data.invoiceId, recordPaymentUpdate, payment);
     if ('answer' in outcome) return outcome.answer;
     return c.json({ received: true, balanceMinor: outcome.view.balanceMinor, stage: outcome.view.stage });
