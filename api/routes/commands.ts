@@ -17,6 +17,7 @@ import {
 } from '../../workflows/definitions.js';
 import type { Role } from '../auth/api-keys.js';
 import { type AuthEnv, requireRole } from '../middleware/authenticate.js';
+import { caseViewSchema } from '../schemas/case-view.js';
 import {
   agreePaymentPlanSchema,
   callOutcomeSchema,
@@ -30,48 +31,66 @@ import {
   waiveFeeSchema,
 } from '../schemas/commands.js';
 import { commandCase } from '../services/case-command.js';
-import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
+import { problemResponse, security } from './openapi-parts.js';
+
+/** Every update's argument names who sent it; the server fills it in from the API key. */
+type Actor = { readonly actor: string };
+
+/** The named fields of a type (a strict empty object's output has only an index signature). */
+type FieldNames<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] };
+/** Refuses (as a tsc error naming the fields) a body schema with fields its update does not take. */
+type OnlyFieldsOf<S extends z.ZodType, A> = [Exclude<FieldNames<z.output<S>>, keyof A>] extends [never] ? unknown : { readonly 'fields the update does not take': Exclude<FieldNames<z.output<S>>, keyof A> };
 
 /** One HTTP command: a body schema, the workflow update it becomes, and who may send it. */
-interface Command<S extends z.ZodType> {
+interface CommandSpec<S extends z.ZodType, A extends Actor> {
   readonly path: string;
   readonly summary: string;
-  readonly schema: S;
   readonly roles: Role[];
-  readonly update: UpdateDefinition<CaseView, [never]>;
-  /** Fills in what the server knows (the time, for example) before the update is sent. */
-  readonly prepare?: (body: z.infer<S>) => Record<string, unknown>;
+  readonly schema: S & OnlyFieldsOf<S, A>;
+  readonly update: UpdateDefinition<CaseView, [A]>;
+  /** The update's argument from the validated body and the actor: a body that does not fit the update is a tsc error here. */
+  readonly argument: (body: z.output<S>, actor: string) => NoInfer<A>;
 }
 
-const command = <S extends z.ZodType>(c: Command<S>) => c;
+/** The argument of most commands: the body as validated, and who sent it. */
+const withActor = <B extends object>(body: B, actor: string) => ({ ...body, actor });
 
-export const commands = [
-  command({ path: 'payments', summary: 'Record a payment (a payment id seen before changes nothing)', schema: recordPaymentSchema, roles: ['system'], update: recordPaymentUpdate as never, prepare: (b) => ({ ...b, receivedAt: b.receivedAt ?? new Date().toISOString() }) }),
-  command({ path: 'disputes', summary: 'Open a dispute: escalation stops', schema: openDisputeSchema, roles: ['collector'], update: openDisputeUpdate as never }),
-  command({ path: 'disputes/resolve', summary: 'Resolve the dispute: resume, credit or cancel', schema: resolveDisputeSchema, roles: ['collector'], update: resolveDisputeUpdate as never }),
-  command({ path: 'payment-plan', summary: 'Agree a payment plan (installments summing to the balance)', schema: agreePaymentPlanSchema, roles: ['collector'], update: agreePaymentPlanUpdate as never }),
-  command({ path: 'pause', summary: 'Pause the case, optionally until a time', schema: pauseSchema, roles: ['collector'], update: pauseUpdate as never }),
-  command({ path: 'resume', summary: 'Resume a paused case', schema: resumeSchema, roles: ['collector'], update: resumeUpdate as never }),
-  command({ path: 'fees/waive', summary: 'Waive late fees (all, or an amount)', schema: waiveFeeSchema, roles: ['collector'], update: waiveFeeUpdate as never }),
-  command({ path: 'cancel', summary: 'Cancel the invoice: the case ends', schema: closeCaseSchema, roles: [], update: cancelUpdate as never }),
-  command({ path: 'write-off', summary: 'Write the invoice off: the case ends', schema: closeCaseSchema, roles: [], update: writeOffUpdate as never }),
-  command({ path: 'call-outcomes', summary: 'Record a call outcome (a promise to pay holds escalation until its date)', schema: callOutcomeSchema, roles: ['collector'], update: callOutcomeUpdate as never }),
+export interface CaseCommand {
+  readonly path: string;
+  readonly register: (routes: OpenAPIHono<AuthEnv>, deps: { prisma: PrismaClient; temporal: Client }) => void;
+}
+
+/** A command whose types are checked end to end: the body schema's output must be its update's argument. */
+export function command<S extends z.ZodType, A extends Actor>(spec: CommandSpec<S, A>): CaseCommand {
+  return { path: spec.path, register: (routes, deps) => registerCommand(routes, spec, deps) };
+}
+
+export const commands: readonly CaseCommand[] = [
+  command({ path: 'payments', summary: 'Record a payment (a payment id seen before changes nothing)', schema: recordPaymentSchema, roles: ['system'], update: recordPaymentUpdate, argument: (body, actor) => ({ ...body, receivedAt: body.receivedAt ?? new Date().toISOString(), actor }) }),
+  command({ path: 'disputes', summary: 'Open a dispute: escalation stops', schema: openDisputeSchema, roles: ['collector'], update: openDisputeUpdate, argument: withActor }),
+  command({ path: 'disputes/resolve', summary: 'Resolve the dispute: resume, credit or cancel', schema: resolveDisputeSchema, roles: ['collector'], update: resolveDisputeUpdate, argument: withActor }),
+  command({ path: 'payment-plan', summary: 'Agree a payment plan (installments summing to the balance)', schema: agreePaymentPlanSchema, roles: ['collector'], update: agreePaymentPlanUpdate, argument: withActor }),
+  command({ path: 'pause', summary: 'Pause the case, optionally until a time', schema: pauseSchema, roles: ['collector'], update: pauseUpdate, argument: withActor }),
+  command({ path: 'resume', summary: 'Resume a paused case', schema: resumeSchema, roles: ['collector'], update: resumeUpdate, argument: withActor }),
+  command({ path: 'fees/waive', summary: 'Waive late fees (all, or an amount)', schema: waiveFeeSchema, roles: ['collector'], update: waiveFeeUpdate, argument: withActor }),
+  command({ path: 'cancel', summary: 'Cancel the invoice: the case ends', schema: closeCaseSchema, roles: [], update: cancelUpdate, argument: withActor }),
+  command({ path: 'write-off', summary: 'Write the invoice off: the case ends', schema: closeCaseSchema, roles: [], update: writeOffUpdate, argument: withActor }),
+  command({ path: 'call-outcomes', summary: 'Record a call outcome (a promise to pay holds escalation until its date)', schema: callOutcomeSchema, roles: ['collector'], update: callOutcomeUpdate, argument: withActor }),
 ];
 
 /** POST /v1/cases/{invoiceId}/<path>: validated body → the workflow's update → its new state, or the refusal as 422. */
-export function registerCommand(
-  routes: OpenAPIHono<AuthEnv>,
-  cmd: (typeof commands)[number],
-  { prisma, temporal }: { prisma: PrismaClient; temporal: Client },
-): void {
+function registerCommand<S extends z.ZodType, A extends Actor>(routes: OpenAPIHono<AuthEnv>, spec: CommandSpec<S, A>, { prisma, temporal }: { prisma: PrismaClient; temporal: Client }): void {
+  // Hono's route types cannot be computed for a generic schema: it sees the body schema as any
+  // schema, and the one typed step is reading the body it validated (below).
+  const schema: z.ZodType = spec.schema;
   const route = createRoute({
     method: 'post',
-    path: `/v1/cases/{invoiceId}/${cmd.path}`,
+    path: `/v1/cases/{invoiceId}/${spec.path}`,
     tags: ['commands'],
-    summary: cmd.summary,
-    description: `Roles: ${[...cmd.roles, 'admin'].join(', ')}.`,
+    summary: spec.summary,
+    description: `Roles: ${[...spec.roles, 'admin'].join(', ')}.`,
     security,
-    request: { params: invoiceIdParam, body: { content: { 'application/json': { schema: cmd.schema } }, required: true } },
+    request: { params: invoiceIdParam, body: { content: { 'application/json': { schema } }, required: true } },
     responses: {
       200: { description: 'Accepted; the new state of the case', content: { 'application/json': { schema: caseViewSchema } } },
       400: problemResponse('Invalid body'),
@@ -82,13 +101,14 @@ export function registerCommand(
       422: problemResponse('Refused by the case, naming the field'),
     },
   });
-  routes.on('POST', `/v1/cases/:invoiceId/${cmd.path}`, requireRole(...cmd.roles));
+  routes.on('POST', `/v1/cases/:invoiceId/${spec.path}`, requireRole(...spec.roles));
   routes.openapi(route, async (c) => {
     const { invoiceId } = c.req.valid('param');
-    const body = c.req.valid('json') as Record<string, unknown>;
-    const payload = { ...(cmd.prepare ? cmd.prepare(body as never) : body), actor: c.get('principal').name };
-    const outcome = await commandCase(c, { prisma, temporal }, invoiceId, cmd.update, payload as never);
-    if ('answer' in outcome) return outcome.answer as never;
-    return c.json(outcome.view as unknown as Record<string, unknown>, 200);
+    // Validated by Hono with spec.schema, so it is that schema's output.
+    const body = c.req.valid('json') as z.output<S>;
+    const argument = spec.argument(body, c.get('principal').name);
+    const outcome = await commandCase(c, { prisma, temporal }, invoiceId, spec.update, argument);
+    if ('answer' in outcome) return outcome.answer;
+    return c.json(outcome.view, 200);
   });
 }
