@@ -41,7 +41,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, legalPartner: cases.legalPartner, secret: cases.paymentWebhookSecret }));
   if (cases) app.route('/', policyRoutes(cases.prisma));
-  if (cases) app.route('/', caseRoutes(cases));
+  if (cases) app.route('/', caseRoutes(cases, logger));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });
   app.doc31('/openapi.json', {

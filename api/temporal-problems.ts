@@ -2,10 +2,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { Context } from 'hono';
 import { COMMAND_REFUSED } from '../workflows/definitions.js';
-import { problem } from './problem.js';
+import { problem, type ProblemResponse } from './problem.js';
 
 /** Turns what Temporal says about a command into the HTTP answer, or undefined when it is not ours to explain. */
-export function temporalProblem(c: Context, error: unknown, invoiceId: string): Response | undefined {
+export function temporalProblem(c: Context, error: unknown, invoiceId: string): ProblemResponse<409 | 422> | undefined {
   if (error instanceof WorkflowNotFoundError) {
     return problem(c, 409, { title: 'Case not running', detail: `The collection case of invoice ${invoiceId} has ended or was never started.` });
   }

@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/app.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { isoDay, isoInstant } from './support/clock.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { LocalSinkLegalPartner } from '../activities/providers/legal-partner.js';
 
 /** The HTTP API end to end: HTTP in, workflow state changed, rows written (real worker, server, database). */
 let harness: WorkerHarness;
@@ -289,6 +294,7 @@ describe('GET /v1/cases', () => {
       return cases.length === 3 && cases.every((x) => x.amountDueMinor !== undefined) && cases.some((x) => x.disputed);
     });
     expect((all.body.cases as { amountDueMinor: number }[]).map((x) => x.amountDueMinor).sort()).toEqual([10_000, 20_000, 30_000]);
+    expect((all.body.cases as { status: string }[]).map((x) => x.status)).toEqual(['running', 'running', 'running']); // the run's status by name, not Temporal's number
 
     const disputed = await list('disputed=true');
     expect((disputed.body.cases as { invoiceId: string; stage: string }[]).map((x) => [x.invoiceId, x.stage])).toEqual([[ids[2], 'disputed']]);
@@ -364,6 +370,27 @@ describe('POST /v1/invoices/bulk', () => {
     const legal = harness.client.workflow.getHandle(`collection-${results[152]!.invoiceId}`);
     expect(await legal.result()).toMatchObject({ stage: 'legal' });
   }, 90_000);
+
+  it('answers a row that fails on our side with what to do and the request id, never the internal error; the log has the cause under that id', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    // A Temporal client for a namespace that does not exist: every workflow start fails inside the import.
+    const missingNamespace = `missing-${randomUUID()}`;
+    const broken = new Client({ connection: harness.client.connection, namespace: missingNamespace });
+    const app = createApp({ logger, readinessChecks: {}, cases: { prisma: harness.prisma, temporal: broken, taskQueue: harness.taskQueue, legalPartner: new LocalSinkLegalPartner(harness.sinkDir) } });
+    const response = await app.request('/v1/invoices/bulk', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.keys.system}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ invoices: [invoiceBody()] }),
+    });
+    const requestId = response.headers.get('x-request-id')!;
+    const body = (await response.json()) as { summary: unknown; results: { message: string }[] };
+    expect(response.status).toBe(200);
+    expect(body).toEqual({ summary: { failed: 1 }, results: [{ index: 0, status: 'failed', message: expect.stringContaining(`request ${requestId}`) }] });
+    expect(body.results[0]!.message).not.toContain(missingNamespace);
+    const logged = lines.map((line) => JSON.parse(line) as { msg: string; err?: { message: string } }).find((entry) => entry.msg === 'bulk import row failed');
+    expect(logged).toMatchObject({ requestId, row: 0, err: { message: expect.stringContaining(missingNamespace) } });
+  });
 
   it('refuses a body that is not a list of invoices', async () => {
     const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: [] } });

@@ -117,6 +117,17 @@ describe('SendGrid event webhook', () => {
     expect((await post(raw, now(), other)).status).toBe(401);
     expect((await post(raw, String(Number(now()) - 3_600))).status).toBe(401);
   });
+
+  it.each([
+    ['a body that is not JSON', 'event=bounce&email=a@b.example', 'body'],
+    ['JSON that is not a list of events', '{"event":"bounce"}', 'body'],
+    ['events without an event name', '[{"email":"a@b.example"}]', '0.event'],
+  ])('refuses a signed body that is %s with 400 naming the field, not 500', async (_, raw, field) => {
+    const response = await post(raw, now());
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(field);
+  });
 });
 
 describe('Lob webhook', () => {
@@ -148,6 +159,17 @@ describe('Lob webhook', () => {
   it('refuses a forged signature', async () => {
     expect((await post('{"event_type":{"id":"letter.returned_to_sender"}}', now(), 'not-lobs-secret-at-all')).status).toBe(401);
   });
+
+  it.each([
+    ['a body that is not JSON', '<xml>letter.returned_to_sender</xml>', 'body'],
+    ['JSON null', 'null', 'body'],
+    ['an event without its type', '{"body":{"id":"ltr_1"}}', 'event_type'],
+  ])('refuses a signed body that is %s with 400 naming the field, not 500', async (_, raw, field) => {
+    const response = await post(raw, now());
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe(field);
+  });
 });
 
 describe('Twilio status callback', () => {
@@ -164,6 +186,15 @@ describe('Twilio status callback', () => {
     expect(await response.json()).toEqual({ received: true, signalled: 1 });
     expect(await unreachable(handle, 'phone')).toEqual(['phone']);
     await handle.terminate('test done');
+  });
+
+  it('refuses a signed body that is not a status callback (JSON, not a form) with 400 naming the body', async () => {
+    const raw = JSON.stringify({ MessageSid: 'SM1', MessageStatus: 'undelivered' });
+    // Twilio signs the URL and the form fields; JSON decodes as one field named by the whole text.
+    const signature = twilio.getExpectedTwilioSignature(twilioToken, twilioUrl, Object.fromEntries(new URLSearchParams(raw)));
+    const response = await app.request('/v1/webhooks/twilio', { method: 'POST', headers: { 'content-type': 'application/json', 'x-twilio-signature': signature }, body: raw });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ status: 400, errors: [{ field: 'body' }] });
   });
 
   it('refuses a forged signature and ignores statuses that are not failures', async () => {

@@ -24,8 +24,7 @@ afterAll(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-async function deliver(event: unknown, signature?: (raw: string) => string) {
-  const raw = JSON.stringify(event);
+async function deliver(event: unknown, signature?: (raw: string) => string, raw = JSON.stringify(event)) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const header = signature ? signature(raw) : sign(secret, raw, now());
   if (header) headers['x-signature'] = header;
@@ -91,6 +90,21 @@ describe('payment processor webhook (HMAC-SHA256 over timestamp and raw body)', 
     expect(await harness.prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId } })).toMatchObject({ status: 'written_off', balanceMinor: 100_000n });
     const audit = await harness.prisma.collectionEvent.findMany({ where: { invoiceId, kind: 'payment_after_close' } });
     expect(audit.map((row) => row.actor)).toEqual([`webhook:payments:${payment.id}`]);
+  });
+
+  it.each([
+    ['a body that is not JSON', 'payment_intent=pi_1&amount=25000'],
+    ['a truncated JSON body', '{"id":"evt_1","type":"payment.succeeded","data":{'],
+  ])('refuses a signed event with %s with 400 naming the body, not 500', async (_, raw) => {
+    expect(await deliver(undefined, undefined, raw)).toMatchObject({
+      status: 400,
+      contentType: 'application/problem+json',
+      body: { status: 400, errors: [{ field: 'body', rule: 'json', message: 'must be JSON' }] },
+    });
+  });
+
+  it('refuses signed JSON that is not an event object with 400 naming the body', async () => {
+    expect(await deliver(null)).toMatchObject({ status: 400, body: { errors: [{ field: 'body' }] } });
   });
 
   it('answers a payment the case refuses (wrong currency) with 422', async () => {

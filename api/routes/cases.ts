@@ -1,21 +1,25 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { LegalPartner } from '../../activities/providers/legal-partner.js';
+import type { Logger } from 'pino';
 import type { PrismaClient } from '../../prisma/client.js';
 import { caseStateQuery } from '../../workflows/definitions.js';
+import { toJson } from '../json.js';
 import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
+import { bulkImportResultSchema, bulkImportSchema } from '../schemas/bulk-import.js';
+import { caseRecordInclude, caseRecordSchema } from '../schemas/case-record.js';
 import { invoiceIdParam } from '../schemas/commands.js';
 import { createInvoiceSchema } from '../schemas/invoice.js';
+import { caseListSchema, listCasesQuery } from '../schemas/list.js';
 import { bulkImport } from '../services/bulk-import.js';
 import { caseWorkflowId } from '../services/case-command.js';
 import { isClosedStatus } from '../services/closed-case.js';
 import { createCase } from '../services/create-case.js';
 import { listCases } from '../services/list-cases.js';
-import { listCasesQuery } from '../schemas/list.js';
-import { commands, registerCommand } from './commands.js';
-import { caseViewSchema, problemResponse, security } from './openapi-parts.js';
+import { commands } from './commands.js';
+import { problemResponse, security } from './openapi-parts.js';
 import { validationProblem } from '../validation.js';
 import type { ProviderWebhookSettings } from '../webhooks/providers.js';
 
@@ -31,14 +35,16 @@ export interface CaseRouteDependencies {
   readonly providerWebhooks?: ProviderWebhookSettings;
 }
 
-const createdCaseSchema = z.object({
-  invoiceId: z.string(),
-  workflowId: z.string(),
-  created: z.boolean(),
-  invoiceStatus: z.string().openapi({ description: 'The invoice row’s status (open, paid, cancelled, written_off, legal…)' }),
-  closed: z.boolean().openapi({ description: 'The case has ended (paid, cancelled, written off or handed to legal): nothing was started' }),
-  balanceMinor: z.number().int(),
-});
+const invoiceCaseSchema = z
+  .strictObject({
+    invoiceId: z.string(),
+    workflowId: z.string(),
+    created: z.boolean(),
+    invoiceStatus: z.string().openapi({ description: 'The invoice row’s status (open, paid, cancelled, written_off, legal…)' }),
+    closed: z.boolean().openapi({ description: 'The case has ended (paid, cancelled, written off or handed to legal): nothing was started' }),
+    balanceMinor: z.number().int(),
+  })
+  .openapi('InvoiceCase');
 
 const createInvoiceRoute = createRoute({
   method: 'post',
@@ -48,12 +54,13 @@ const createInvoiceRoute = createRoute({
   security,
   request: { body: { content: { 'application/json': { schema: createInvoiceSchema } }, required: true } },
   responses: {
-    201: { description: 'Created; the case runs', content: { 'application/json': { schema: createdCaseSchema } } },
-    200: { description: 'The same invoice was sent before: its existing case, also when that case has ended (it is never started again)', content: { 'application/json': { schema: createdCaseSchema } } },
+    201: { description: 'Created; the case runs', content: { 'application/json': { schema: invoiceCaseSchema } } },
+    200: { description: 'The same invoice was sent before: its existing case, also when that case has ended (it is never started again)', content: { 'application/json': { schema: invoiceCaseSchema } } },
     400: problemResponse('Invalid body'),
     401: problemResponse('No or bad API key'),
     403: problemResponse('Wrong role'),
     409: problemResponse('The same external id with different content'),
+    422: problemResponse('A policy the invoice or its customer names does not exist'),
   },
 });
 
@@ -63,10 +70,12 @@ const bulkImportRoute = createRoute({
   tags: ['cases'],
   summary: 'Import a backlog: up to 5000 invoices, each created (or found) on its own, with a result per row',
   security,
-  request: { body: { content: { 'application/json': { schema: z.object({ invoices: z.array(z.unknown()).min(1, 'send at least one invoice').max(5000, 'at most 5000 invoices per call') }).strict() } }, required: true } },
+  request: { body: { content: { 'application/json': { schema: bulkImportSchema } }, required: true } },
   responses: {
-    200: { description: 'A result per row, in order: created, existing, conflict (with fields), invalid (with errors) or failed', content: { 'application/json': { schema: z.object({ summary: z.record(z.string(), z.number()), results: z.array(z.object({}).passthrough()) }) } } },
+    200: { description: 'A result per row, in order: created, existing, conflict (with fields), invalid (with errors) or failed', content: { 'application/json': { schema: bulkImportResultSchema } } },
     400: problemResponse('Not a list of invoices'),
+    401: problemResponse('No or bad API key'),
+    403: problemResponse('Wrong role'),
   },
 });
 
@@ -78,7 +87,9 @@ const getCaseRoute = createRoute({
   security,
   request: { params: invoiceIdParam },
   responses: {
-    200: { description: 'The case', content: { 'application/json': { schema: z.object({ invoice: z.object({}).passthrough(), state: caseViewSchema.nullable(), events: z.array(z.object({}).passthrough()) }) } } },
+    200: { description: 'The case', content: { 'application/json': { schema: caseRecordSchema } } },
+    400: problemResponse('Not a case id'),
+    401: problemResponse('No or bad API key'),
     404: problemResponse('No such invoice'),
   },
 });
@@ -91,15 +102,14 @@ const listCasesRoute = createRoute({
   security,
   request: { query: listCasesQuery },
   responses: {
-    200: { description: 'One page of cases', content: { 'application/json': { schema: z.object({ cases: z.array(z.object({}).passthrough()), nextPageToken: z.string().nullable() }) } } },
+    200: { description: 'One page of cases', content: { 'application/json': { schema: caseListSchema } } },
     400: problemResponse('Invalid filter'),
+    401: problemResponse('No or bad API key'),
   },
 });
 
-const toJson = (value: unknown) => JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as Record<string, unknown>;
-
 /** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
-export function caseRoutes({ prisma, temporal, taskQueue, legalPartner }: CaseRouteDependencies): OpenAPIHono<AuthEnv> {
+export function caseRoutes({ prisma, temporal, taskQueue, legalPartner }: CaseRouteDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),
   });
@@ -111,7 +121,7 @@ export function caseRoutes({ prisma, temporal, taskQueue, legalPartner }: CaseRo
   routes.openapi(createInvoiceRoute, async (c) => {
     const outcome = await createCase({ prisma, temporal, taskQueue }, c.req.valid('json'), c.get('principal').name);
     if (outcome.kind === 'unknown_policy') {
-      return problem(c, 422, { title: 'Unknown policy', detail: `No collection policy ${outcome.ref}.`, errors: [{ field: outcome.field, rule: 'exists', message: `no policy ${outcome.ref}` }] }) as never;
+      return problem(c, 422, { title: 'Unknown policy', detail: `No collection policy ${outcome.ref}.`, errors: [{ field: outcome.field, rule: 'exists', message: `no policy ${outcome.ref}` }] });
     }
     if (outcome.kind === 'conflict') {
       return problem(c, 409, {
@@ -119,34 +129,39 @@ export function caseRoutes({ prisma, temporal, taskQueue, legalPartner }: CaseRo
         detail: `An invoice with this source and externalId exists with different ${outcome.fields.join(', ')}.`,
         invoiceId: outcome.invoiceId,
         errors: outcome.fields.map((field) => ({ field, rule: 'conflict', message: 'differs from the invoice already received' })),
-      }) as never;
+      });
     }
     const answer = { invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created', invoiceStatus: outcome.invoiceStatus, closed: isClosedStatus(outcome.invoiceStatus), balanceMinor: Number(outcome.balanceMinor) };
     return c.json(answer, outcome.kind === 'created' ? 201 : 200);
   });
 
   routes.openapi(bulkImportRoute, async (c) => {
-    const results = await bulkImport({ prisma, temporal, taskQueue }, c.req.valid('json').invoices, c.get('principal').name);
-    const summary: Record<string, number> = {};
+    const requestId = c.get('requestId');
+    const results = await bulkImport({ prisma, temporal, taskQueue }, c.req.valid('json').invoices, {
+      actor: c.get('principal').name,
+      reference: requestId,
+      reportFailure: (index, error) => logger.error({ requestId, row: index, err: error }, 'bulk import row failed'),
+    });
+    const summary: Partial<Record<(typeof results)[number]['status'], number>> = {};
     for (const result of results) summary[result.status] = (summary[result.status] ?? 0) + 1;
-    return c.json({ summary, results: results as unknown as Record<string, unknown>[] }, 200);
+    return c.json({ summary, results }, 200);
   });
 
   routes.openapi(listCasesRoute, async (c) => c.json(await listCases(temporal, temporal.options.namespace, c.req.valid('query')), 200));
 
   routes.openapi(getCaseRoute, async (c) => {
     const { invoiceId } = c.req.valid('param');
-    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, include: { customer: true, payments: true, feeEntries: true, events: { orderBy: [{ sequence: { sort: 'asc', nulls: 'last' } }, { occurredAt: 'asc' }] } } });
-    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) as never;
+    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, include: { ...caseRecordInclude, events: { orderBy: [{ sequence: { sort: 'asc', nulls: 'last' } }, { occurredAt: 'asc' }] } } });
+    if (!invoice) return problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` });
     const { events, ...record } = invoice;
     const state = await temporal.workflow
       .getHandle(caseWorkflowId(invoice))
       .query(caseStateQuery)
       .catch(() => null); // a case that ended long ago may be gone from Temporal; the record remains
-    return c.json({ invoice: toJson(record), state: state as Record<string, unknown> | null, events: events.map(toJson) }, 200);
+    return c.json({ invoice: toJson(record), state, events: events.map(toJson) }, 200);
   });
 
-  for (const command of commands) registerCommand(routes, command, { prisma, temporal, legalPartner });
+  for (const command of commands) command.register(routes, { prisma, temporal, legalPartner });
 
   return routes;
 }

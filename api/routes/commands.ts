@@ -16,6 +16,8 @@ import {
 } from '../../workflows/definitions.js';
 import type { Role } from '../auth/api-keys.js';
 import { type AuthEnv, requireRole } from '../middleware/authenticate.js';
+import type { ProblemResponse } from '../problem.js';
+import { caseViewSchema } from '../schemas/case-view.js';
 import {
   agreePaymentPlanSchema,
   callOutcomeSchema,
@@ -30,32 +32,52 @@ import {
 } from '../schemas/commands.js';
 import { commandCase } from '../services/case-command.js';
 import { type PaymentDependencies, type PaymentOutcome, recordPayment } from '../services/payment-command.js';
-import { caseViewSchema, paymentAfterCloseSchema, problemResponse, security } from './openapi-parts.js';
+import { paymentAfterCloseSchema, problemResponse, security } from './openapi-parts.js';
+
+/** Every update's argument names who sent it; the server fills it in from the API key. */
+type Actor = { readonly actor: string };
+
+/** The named fields of a type (a strict empty object's output has only an index signature). */
+type FieldNames<T> = keyof { [K in keyof T as string extends K ? never : K]: T[K] };
+/** Refuses (as a tsc error naming the fields) a body schema with fields its update does not take. */
+type OnlyFieldsOf<S extends z.ZodType, A> = [Exclude<FieldNames<z.output<S>>, keyof A>] extends [never] ? unknown : { readonly 'fields the update does not take': Exclude<FieldNames<z.output<S>>, keyof A> };
 
 /** One HTTP command: a body schema, the workflow update it becomes, and who may send it. */
-interface Command<S extends z.ZodType> {
+interface CommandSpec<S extends z.ZodType, A extends Actor> {
   readonly path: string;
   readonly summary: string;
-  readonly schema: S;
   readonly roles: Role[];
-  readonly update: UpdateDefinition<CaseView, [never]>;
-  /** Fills in what the server knows (the time, for example) before the update is sent. */
-  readonly prepare?: (body: z.infer<S>) => Record<string, unknown>;
+  readonly schema: S & OnlyFieldsOf<S, A>;
+  readonly update: UpdateDefinition<CaseView, [A]>;
+  /** The update's argument from the validated body and the actor: a body that does not fit the update is a tsc error here. */
+  readonly argument: (body: z.output<S>, actor: string) => NoInfer<A>;
   /** Runs the command instead of sending the update as is (payments: recorded even when the case has ended). */
-  readonly run?: (c: Context, deps: PaymentDependencies, invoiceId: string, payload: never) => Promise<PaymentOutcome>;
-  readonly extraResponses?: Record<number, unknown>;
+  readonly run?: (c: Context, deps: PaymentDependencies, invoiceId: string, argument: A) => Promise<PaymentOutcome>;
+  /** Answers the route gives besides the usual ones (documented in OpenAPI). */
+  readonly extraResponses?: Readonly<Record<number, { description: string; content?: unknown }>>;
 }
 
-const command = <S extends z.ZodType>(c: Command<S>) => c;
+/** The argument of most commands: the body as validated, and who sent it. */
+const withActor = <B extends object>(body: B, actor: string) => ({ ...body, actor });
 
-export const commands = [
+export interface CaseCommand {
+  readonly path: string;
+  readonly register: (routes: OpenAPIHono<AuthEnv>, deps: PaymentDependencies) => void;
+}
+
+/** A command whose types are checked end to end: the body schema's output must be its update's argument. */
+export function command<S extends z.ZodType, A extends Actor>(spec: CommandSpec<S, A>): CaseCommand {
+  return { path: spec.path, register: (routes, deps) => registerCommand(routes, spec, deps) };
+}
+
+export const commands: readonly CaseCommand[] = [
   command({
     path: 'payments',
     summary: 'Record a payment (a payment id seen before changes nothing); on a case that has ended it is recorded on the invoice (202)',
     schema: recordPaymentSchema,
     roles: ['system'],
-    update: recordPaymentUpdate as never,
-    prepare: (b) => ({ ...b, receivedAt: b.receivedAt ?? new Date().toISOString() }),
+    update: recordPaymentUpdate,
+    argument: (body, actor) => ({ ...body, receivedAt: body.receivedAt ?? new Date().toISOString(), actor }),
     run: recordPayment,
     extraResponses: {
       202: { description: 'The case had ended (paid, cancelled, written off, with the legal partner): the payment is recorded on the invoice, the legal partner told', content: { 'application/json': { schema: paymentAfterCloseSchema } } },
@@ -63,31 +85,30 @@ export const commands = [
       503: problemResponse('The case is ending at this moment: send the payment again shortly (Retry-After)'),
     },
   }),
-  command({ path: 'disputes', summary: 'Open a dispute: escalation stops', schema: openDisputeSchema, roles: ['collector'], update: openDisputeUpdate as never }),
-  command({ path: 'disputes/resolve', summary: 'Resolve the dispute: resume, credit or cancel', schema: resolveDisputeSchema, roles: ['collector'], update: resolveDisputeUpdate as never }),
-  command({ path: 'payment-plan', summary: 'Agree a payment plan (installments summing to the balance)', schema: agreePaymentPlanSchema, roles: ['collector'], update: agreePaymentPlanUpdate as never }),
-  command({ path: 'pause', summary: 'Pause the case, optionally until a time', schema: pauseSchema, roles: ['collector'], update: pauseUpdate as never }),
-  command({ path: 'resume', summary: 'Resume a paused case', schema: resumeSchema, roles: ['collector'], update: resumeUpdate as never }),
-  command({ path: 'fees/waive', summary: 'Waive late fees (all, or an amount)', schema: waiveFeeSchema, roles: ['collector'], update: waiveFeeUpdate as never }),
-  command({ path: 'cancel', summary: 'Cancel the invoice: the case ends', schema: closeCaseSchema, roles: [], update: cancelUpdate as never }),
-  command({ path: 'write-off', summary: 'Write the invoice off: the case ends', schema: closeCaseSchema, roles: [], update: writeOffUpdate as never }),
-  command({ path: 'call-outcomes', summary: 'Record a call outcome (a promise to pay holds escalation until its date)', schema: callOutcomeSchema, roles: ['collector'], update: callOutcomeUpdate as never }),
+  command({ path: 'disputes', summary: 'Open a dispute: escalation stops', schema: openDisputeSchema, roles: ['collector'], update: openDisputeUpdate, argument: withActor }),
+  command({ path: 'disputes/resolve', summary: 'Resolve the dispute: resume, credit or cancel', schema: resolveDisputeSchema, roles: ['collector'], update: resolveDisputeUpdate, argument: withActor }),
+  command({ path: 'payment-plan', summary: 'Agree a payment plan (installments summing to the balance)', schema: agreePaymentPlanSchema, roles: ['collector'], update: agreePaymentPlanUpdate, argument: withActor }),
+  command({ path: 'pause', summary: 'Pause the case, optionally until a time', schema: pauseSchema, roles: ['collector'], update: pauseUpdate, argument: withActor }),
+  command({ path: 'resume', summary: 'Resume a paused case', schema: resumeSchema, roles: ['collector'], update: resumeUpdate, argument: withActor }),
+  command({ path: 'fees/waive', summary: 'Waive late fees (all, or an amount)', schema: waiveFeeSchema, roles: ['collector'], update: waiveFeeUpdate, argument: withActor }),
+  command({ path: 'cancel', summary: 'Cancel the invoice: the case ends', schema: closeCaseSchema, roles: [], update: cancelUpdate, argument: withActor }),
+  command({ path: 'write-off', summary: 'Write the invoice off: the case ends', schema: closeCaseSchema, roles: [], update: writeOffUpdate, argument: withActor }),
+  command({ path: 'call-outcomes', summary: 'Record a call outcome (a promise to pay holds escalation until its date)', schema: callOutcomeSchema, roles: ['collector'], update: callOutcomeUpdate, argument: withActor }),
 ];
 
 /** POST /v1/cases/{invoiceId}/<path>: validated body → the workflow's update → its new state, or the refusal as 422. */
-export function registerCommand(
-  routes: OpenAPIHono<AuthEnv>,
-  cmd: (typeof commands)[number],
-  deps: PaymentDependencies,
-): void {
+function registerCommand<S extends z.ZodType, A extends Actor>(routes: OpenAPIHono<AuthEnv>, spec: CommandSpec<S, A>, deps: PaymentDependencies): void {
+  // Hono's route types cannot be computed for a generic schema: it sees the body schema as any
+  // schema, and the one typed step is reading the body it validated (below).
+  const schema: z.ZodType = spec.schema;
   const route = createRoute({
     method: 'post',
-    path: `/v1/cases/{invoiceId}/${cmd.path}`,
+    path: `/v1/cases/{invoiceId}/${spec.path}`,
     tags: ['commands'],
-    summary: cmd.summary,
-    description: `Roles: ${[...cmd.roles, 'admin'].join(', ')}.`,
+    summary: spec.summary,
+    description: `Roles: ${[...spec.roles, 'admin'].join(', ')}.`,
     security,
-    request: { params: invoiceIdParam, body: { content: { 'application/json': { schema: cmd.schema } }, required: true } },
+    request: { params: invoiceIdParam, body: { content: { 'application/json': { schema } }, required: true } },
     responses: {
       200: { description: 'Accepted; the new state of the case', content: { 'application/json': { schema: caseViewSchema } } },
       400: problemResponse('Invalid body'),
@@ -96,17 +117,24 @@ export function registerCommand(
       404: problemResponse('No such invoice'),
       409: problemResponse('The case is no longer running'),
       422: problemResponse('Refused by the case, naming the field'),
-      ...cmd.extraResponses,
+      ...spec.extraResponses,
     },
   });
-  routes.on('POST', `/v1/cases/:invoiceId/${cmd.path}`, requireRole(...cmd.roles));
+  routes.on('POST', `/v1/cases/:invoiceId/${spec.path}`, requireRole(...spec.roles));
   routes.openapi(route, async (c) => {
     const { invoiceId } = c.req.valid('param');
-    const body = c.req.valid('json') as Record<string, unknown>;
-    const payload = { ...(cmd.prepare ? cmd.prepare(body as never) : body), actor: c.get('principal').name };
-    const outcome: PaymentOutcome = cmd.run ? await cmd.run(c, deps, invoiceId, payload as never) : await commandCase(c, deps, invoiceId, cmd.update, payload as never);
-    if ('answer' in outcome) return outcome.answer as never;
-    if ('afterClose' in outcome) return c.json(outcome.afterClose, 202) as never;
-    return c.json(outcome.view as unknown as Record<string, unknown>, 200);
+    // Validated by Hono with spec.schema, so it is that schema's output.
+    const body = c.req.valid('json') as z.output<S>;
+    const argument = spec.argument(body, c.get('principal').name);
+    if (spec.run) {
+      const ran = await spec.run(c, deps, invoiceId, argument);
+      if ('view' in ran) return c.json(ran.view, 200);
+      // 202, 502 and 503 are documented through `extraResponses`, which the generic route's type
+      // cannot see; the answers themselves are built by problem() and c.json from their schemas.
+      return ('afterClose' in ran ? c.json(ran.afterClose, 202) : ran.answer) as unknown as ProblemResponse<422>;
+    }
+    const outcome = await commandCase(c, deps, invoiceId, spec.update, argument);
+    if ('answer' in outcome) return outcome.answer;
+    return c.json(outcome.view, 200);
   });
 }

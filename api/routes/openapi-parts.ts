@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { PROBLEM_CONTENT_TYPE } from '../problem.js';
+import { problemSchema } from '../schemas/problem.js';
 
 /** Pieces every route's OpenAPI description shares. */
-export const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() }).passthrough() } } });
-export const caseViewSchema = z.object({}).passthrough().openapi('CaseView', { description: 'The live state of the case, from the workflow (see README: the caseState query).' });
+export const problemResponse = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } }) as const;
 export const security = [{ apiKey: [] }];
 
 export const paymentAfterCloseSchema = z

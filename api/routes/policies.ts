@@ -1,12 +1,27 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { collectionPolicySchema } from '../../domain/policy.js';
-import type { PrismaClient } from '../../prisma/client.js';
+import type { Prisma, PrismaClient } from '../../prisma/client.js';
+import { type Jsonified, toJson } from '../json.js';
 import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import { createPolicy } from '../services/policies.js';
+import { assertSameType, type SameType } from '../schemas/same-type.js';
 import { validationProblem } from '../validation.js';
 import { problemResponse, security } from './openapi-parts.js';
+
+const policySelect = { name: true, version: true, isDefault: true, createdAt: true, steps: true } as const satisfies Prisma.CollectionPolicySelect;
+
+const storedPolicySchema = z
+  .strictObject({
+    name: z.string(),
+    version: z.number().int(),
+    isDefault: z.boolean(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    steps: z.unknown().openapi({ description: 'The policy’s steps, as stored (see POST /v1/policies).' }),
+  })
+  .openapi('StoredPolicy');
+assertSameType<SameType<z.output<typeof storedPolicySchema>, Jsonified<Prisma.CollectionPolicyGetPayload<{ select: typeof policySelect }>>>>();
 
 const createPolicyRoute = createRoute({
   method: 'post',
@@ -18,6 +33,8 @@ const createPolicyRoute = createRoute({
   responses: {
     201: { description: 'Stored', content: { 'application/json': { schema: z.object({ name: z.string(), version: z.number(), isDefault: z.boolean() }) } } },
     400: problemResponse('Invalid policy, each problem with its path'),
+    401: problemResponse('No or bad API key'),
+    403: problemResponse('Not an admin key'),
     409: problemResponse('That name and version exist already: versions are immutable'),
   },
 });
@@ -28,7 +45,10 @@ const listPoliciesRoute = createRoute({
   tags: ['policies'],
   summary: 'List stored policy versions',
   security,
-  responses: { 200: { description: 'Policies', content: { 'application/json': { schema: z.object({ policies: z.array(z.object({}).passthrough()) }) } } } },
+  responses: {
+    200: { description: 'Policies', content: { 'application/json': { schema: z.strictObject({ policies: z.array(storedPolicySchema) }) } } },
+    401: problemResponse('No or bad API key'),
+  },
 });
 
 /** Policies are data: admins store new versions; cases keep the snapshot they started with. */
@@ -41,14 +61,14 @@ export function policyRoutes(prisma: PrismaClient): OpenAPIHono<AuthEnv> {
   routes.openapi(createPolicyRoute, async (c) => {
     const { policy, makeDefault } = c.req.valid('json');
     if ((await createPolicy(prisma, policy, makeDefault)) === 'exists') {
-      return problem(c, 409, { title: 'Policy version exists', detail: `${policy.name}@${policy.version} is stored already; versions are immutable, store a new version.`, errors: [{ field: 'policy.version', rule: 'unique', message: 'exists already' }] }) as never;
+      return problem(c, 409, { title: 'Policy version exists', detail: `${policy.name}@${policy.version} is stored already; versions are immutable, store a new version.`, errors: [{ field: 'policy.version', rule: 'unique', message: 'exists already' }] });
     }
     return c.json({ name: policy.name, version: policy.version, isDefault: makeDefault }, 201);
   });
 
   routes.openapi(listPoliciesRoute, async (c) => {
-    const rows = await prisma.collectionPolicy.findMany({ orderBy: [{ name: 'asc' }, { version: 'asc' }], select: { name: true, version: true, isDefault: true, createdAt: true, steps: true } });
-    return c.json({ policies: rows as unknown as Record<string, unknown>[] }, 200);
+    const rows = await prisma.collectionPolicy.findMany({ orderBy: [{ name: 'asc' }, { version: 'asc' }], select: policySelect });
+    return c.json({ policies: rows.map(toJson) }, 200);
   });
   return routes;
 }

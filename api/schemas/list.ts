@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { caseStages as stages } from './case-view.js';
 import { calendarDate } from './common.js';
-
-const stages = ['upcoming', 'overdue', 'disputed', 'paused', 'payment_plan', 'promise_to_pay', 'paid', 'cancelled', 'written_off', 'legal'] as const;
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
 const count = (name: string) => z.coerce.number({ message: `${name} must be a number` }).int(`${name} must be a whole number`).min(0, `${name} must not be negative`);
 
@@ -21,3 +20,34 @@ export const listCasesQuery = z
   .strict();
 
 export type ListCasesQuery = z.infer<typeof listCasesQuery>;
+
+/** A run's status in Temporal, as a readable name (Temporal's own enum is numeric). */
+export const workflowStatuses = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'continued_as_new', 'timed_out', 'paused', 'unknown'] as const;
+export type WorkflowStatus = (typeof workflowStatuses)[number];
+
+const instant = z.string().openapi({ format: 'date-time' });
+
+/** One case as Temporal visibility lists it; a field is absent until the case's first workflow task has set it. */
+export const caseSummarySchema = z
+  .strictObject({
+    workflowId: z.string(),
+    status: z.enum(workflowStatuses).openapi({ description: 'The workflow run: running while the case is open; completed once it has ended.' }),
+    stage: z.enum(stages).optional(),
+    invoiceId: z.string().optional(),
+    invoiceNumber: z.string().optional(),
+    customerId: z.string().optional(),
+    amountDueMinor: z.number().int().optional(),
+    currency: z.string().optional(),
+    dueDate: instant.optional(),
+    nextActionAt: instant.nullable().openapi({ description: 'When the case acts next; null when nothing is scheduled.' }),
+    disputed: z.boolean().optional(),
+    paused: z.boolean().optional(),
+    inPaymentPlan: z.boolean().optional(),
+  })
+  .openapi('CaseSummary');
+
+export type CaseSummary = z.output<typeof caseSummarySchema>;
+
+export const caseListSchema = z
+  .strictObject({ cases: z.array(caseSummarySchema), nextPageToken: z.string().nullable().openapi({ description: 'Pass as pageToken for the next page; null on the last page.' }) })
+  .openapi('CaseList');

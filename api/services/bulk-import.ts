@@ -1,14 +1,14 @@
 import { createInvoiceSchema } from '../schemas/invoice.js';
-import { type FieldError, fieldErrors } from '../validation.js';
+import type { RowResult } from '../schemas/bulk-import.js';
+import { fieldErrors } from '../validation.js';
 import { createCase } from './create-case.js';
 
 type Dependencies = Parameters<typeof createCase>[0];
 
-export type RowResult =
-  | { readonly index: number; readonly status: 'created' | 'existing'; readonly invoiceId: string }
-  | { readonly index: number; readonly status: 'conflict'; readonly invoiceId: string; readonly fields: string[] }
-  | { readonly index: number; readonly status: 'invalid'; readonly errors: FieldError[] }
-  | { readonly index: number; readonly status: 'failed'; readonly message: string };
+export type { RowResult } from '../schemas/bulk-import.js';
+
+/** Told about a row that failed for a reason of ours (a database or Temporal error), to log it. */
+export type RowFailureReporter = (index: number, error: unknown) => void;
 
 /** Runs `work` over `items` with at most `limit` in flight (a few lines; not worth a dependency). */
 async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -27,9 +27,15 @@ async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T, 
 /**
  * A backlog in one call: each row is validated and created on its own, so one bad row loses
  * nothing else. Old invoices start at the right stage: their policy's catch-up rule runs only
- * the latest step already due, not every past step at once.
+ * the latest step already due, not every past step at once. A row that fails on our side says
+ * only that, with the request id (`reference`) under which `reportFailure` logged the cause:
+ * internal error text is not the client's to read.
  */
-export async function bulkImport(deps: Dependencies, rows: readonly unknown[], actor: string, concurrency = 8): Promise<RowResult[]> {
+export async function bulkImport(
+  deps: Dependencies,
+  rows: readonly unknown[],
+  { actor, reference, reportFailure, concurrency = 8 }: { actor: string; reference: string; reportFailure: RowFailureReporter; concurrency?: number },
+): Promise<RowResult[]> {
   return inPool(rows, concurrency, async (row, index): Promise<RowResult> => {
     const parsed = createInvoiceSchema.safeParse(row);
     if (!parsed.success) return { index, status: 'invalid', errors: fieldErrors(parsed.error) };
@@ -39,7 +45,8 @@ export async function bulkImport(deps: Dependencies, rows: readonly unknown[], a
       if (outcome.kind === 'unknown_policy') return { index, status: 'invalid', errors: [{ field: outcome.field, rule: 'exists', message: `no policy ${outcome.ref}` }] };
       return { index, status: outcome.kind, invoiceId: outcome.invoiceId };
     } catch (error) {
-      return { index, status: 'failed', message: error instanceof Error ? error.message.split('\n')[0]! : 'failed' };
+      reportFailure(index, error);
+      return { index, status: 'failed', message: `This invoice could not be imported because of a server error; send it again (the same invoice is never created twice). The server log has the cause under request ${reference}.` };
     }
   });
 }

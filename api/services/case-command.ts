@@ -3,7 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
 import type { PrismaClient } from '../../prisma/client.js';
 import { type CaseView, collectionWorkflowId } from '../../workflows/definitions.js';
-import { problem } from '../problem.js';
+import { problem, type ProblemResponse } from '../problem.js';
 import { temporalProblem } from '../temporal-problems.js';
 
 /** The workflow of an invoice's case (rows written outside the API may lack the id column). */
@@ -21,7 +21,7 @@ export async function commandCase<A>(
   invoiceId: string,
   update: UpdateDefinition<CaseView, [A]>,
   payload: A,
-): Promise<{ view: CaseView } | { answer: Response }> {
+): Promise<{ view: CaseView } | { answer: ProblemResponse<404 | 409 | 422> }> {
   const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, select: { id: true, workflowId: true } });
   if (!invoice) return { answer: problem(c, 404, { title: 'Not Found', detail: `No invoice ${invoiceId}.` }) };
   try {

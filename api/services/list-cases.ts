@@ -1,14 +1,25 @@
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { collectionWorkflowType } from '../../workflows/definitions.js';
 import { searchAttributes } from '../../workflows/search-attributes.js';
-import type { ListCasesQuery } from '../schemas/list.js';
+import { caseStages } from '../schemas/case-view.js';
+import type { CaseSummary, ListCasesQuery, WorkflowStatus } from '../schemas/list.js';
 
-export interface CaseSummary {
-  readonly workflowId: string;
-  readonly status: string;
-  readonly [attribute: string]: unknown;
-}
+/** Temporal's WorkflowExecutionStatus numbers (temporal.api.enums.v1), by name. */
+const statusNames: Readonly<Record<number, WorkflowStatus>> = {
+  1: 'running',
+  2: 'completed',
+  3: 'failed',
+  4: 'cancelled',
+  5: 'terminated',
+  6: 'continued_as_new',
+  7: 'timed_out',
+  8: 'paused',
+};
+
+export const workflowStatusName = (status: number | null | undefined): WorkflowStatus => statusNames[status ?? 0] ?? 'unknown';
+
+const isCaseStage = (value: string | undefined): value is (typeof caseStages)[number] => caseStages.some((stage) => stage === value);
 
 /**
  * Lists cases from Temporal visibility: it knows each case's live stage, balance and holds the
@@ -37,23 +48,23 @@ export async function listCases(temporal: Client, namespace: string, filters: Li
     pageSize: filters.pageSize,
     ...(filters.pageToken ? { nextPageToken: Buffer.from(filters.pageToken, 'base64url') } : {}),
   });
-  const cases = (response.executions ?? []).map((execution) => {
-    const fields = execution.searchAttributes?.indexedFields ?? {};
-    const attributes = Object.fromEntries(Object.entries(fields).map(([name, payload]) => [name, defaultPayloadConverter.fromPayload(payload)]));
+  const cases = (response.executions ?? []).map((execution): CaseSummary => {
+    const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+    const stage = attributes.get(searchAttributes.stage);
     return {
       workflowId: execution.execution?.workflowId ?? '',
-      status: String(execution.status ?? ''),
-      stage: attributes[searchAttributes.stage.name],
-      invoiceId: attributes[searchAttributes.invoiceId.name],
-      invoiceNumber: attributes[searchAttributes.invoiceNumber.name],
-      customerId: attributes[searchAttributes.customerId.name],
-      amountDueMinor: attributes[searchAttributes.amountDueMinor.name],
-      currency: attributes[searchAttributes.currency.name],
-      dueDate: attributes[searchAttributes.dueDate.name],
-      nextActionAt: attributes[searchAttributes.nextActionAt.name] ?? null,
-      disputed: attributes[searchAttributes.disputed.name],
-      paused: attributes[searchAttributes.paused.name],
-      inPaymentPlan: attributes[searchAttributes.inPaymentPlan.name],
+      status: workflowStatusName(execution.status),
+      stage: isCaseStage(stage) ? stage : undefined,
+      invoiceId: attributes.get(searchAttributes.invoiceId),
+      invoiceNumber: attributes.get(searchAttributes.invoiceNumber),
+      customerId: attributes.get(searchAttributes.customerId),
+      amountDueMinor: attributes.get(searchAttributes.amountDueMinor),
+      currency: attributes.get(searchAttributes.currency),
+      dueDate: attributes.get(searchAttributes.dueDate)?.toISOString(),
+      nextActionAt: attributes.get(searchAttributes.nextActionAt)?.toISOString() ?? null,
+      disputed: attributes.get(searchAttributes.disputed),
+      paused: attributes.get(searchAttributes.paused),
+      inPaymentPlan: attributes.get(searchAttributes.inPaymentPlan),
     };
   });
   const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;

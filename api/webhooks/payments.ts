@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import { problem } from '../problem.js';
 import { currencyCode, identifier, minorUnits, receivedAt, text } from '../schemas/common.js';
 import { type PaymentDependencies, recordPayment } from '../services/payment-command.js';
-import { fieldErrors } from '../validation.js';
 import { verify } from './signature.js';
+import { parseSignedJson } from './signed-body.js';
 
 const paymentEvent = z
   .object({
@@ -35,18 +35,10 @@ export function paymentWebhook({ secret, now = () => Date.now(), ...deps }: Paym
     const raw = await c.req.text();
     const check = verify(secret, raw, c.req.header('x-signature'), Math.floor(now() / 1000));
     if (!check.ok) return problem(c, 401, { title: 'Unauthorized', detail: `Webhook signature refused: ${check.reason}.` });
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return problem(c, 400, { title: 'Bad Request', detail: 'The body is not JSON.' });
-    }
-    const parsed = paymentEvent.safeParse(json);
-    if (!parsed.success) {
-      return problem(c, 400, { title: 'Invalid event', detail: 'The webhook event is not a valid payment event.', errors: fieldErrors(parsed.error) });
-    }
-    const { data } = parsed.data;
-    const payment = { paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${parsed.data.id}` };
+    const parsed = parseSignedJson(c, raw, paymentEvent, 'payment');
+    if (!parsed.ok) return parsed.answer;
+    const { id, data } = parsed.event;
+    const payment = { paymentId: data.paymentId, amountMinor: data.amountMinor, currency: data.currency, method: data.method, receivedAt: data.receivedAt, actor: `webhook:payments:${id}` };
     const outcome = await recordPayment(c, deps, data.invoiceId, payment);
     if ('answer' in outcome) return outcome.answer;
     // A case that had ended: the payment is recorded on the invoice; 200 tells the processor to stop retrying.
