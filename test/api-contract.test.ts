@@ -1,4 +1,5 @@
-import Ajv from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { eventually } from './support/eventually.js';
@@ -8,9 +9,10 @@ import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
  * The OpenAPI document describes what the API returns: real answers of the running API, each
  * validated against the schema the document gives for its path, method, status and content type.
  *
- * The validator is Ajv 6 (the JSON Schema validator installed here; it implements draft-07, not
- * 2020-12). The document's schemas use only keywords that mean the same in both drafts, which the
- * first test checks, so a keyword Ajv 6 would misread fails the suite instead of passing unread.
+ * The validator is Ajv 8 in its JSON Schema 2020-12 mode (the dialect of OpenAPI 3.1) with
+ * ajv-formats, strict: a keyword it does not know fails the suite instead of passing unread. The
+ * first test also keeps the document to keywords that mean the same in draft-07, for the many
+ * OpenAPI tools that still read schemas that way.
  */
 type Json = Record<string, unknown>;
 type Answer = { status: number; contentType: string | null; body: unknown };
@@ -27,17 +29,18 @@ let harness: WorkerHarness;
 let stopWorker: () => Promise<void>;
 let api: Awaited<ReturnType<typeof createApiHarness>>;
 let doc: Json & { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Json }> }> }>>; components: { schemas: Record<string, Json> } };
-let ajv: Ajv.Ajv;
+let ajv: Ajv2020;
 
 beforeAll(async () => {
   harness = await createWorkerHarness();
   stopWorker = await harness.startWorker();
   api = await createApiHarness(harness);
   doc = (await (await api.app.request('/openapi.json')).json()) as typeof doc;
-  ajv = new Ajv({ allErrors: true, strictKeywords: true, unknownFormats: true, format: 'full' });
-  for (const keyword of OPENAPI_ANNOTATIONS) ajv.addKeyword(keyword, { valid: true });
+  ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  for (const keyword of OPENAPI_ANNOTATIONS) ajv.addKeyword({ keyword });
   // Where the document keeps its named schemas; the schemas' $refs point into it.
-  ajv.addKeyword('components', { valid: true });
+  ajv.addKeyword({ keyword: 'components' });
 });
 afterAll(async () => {
   await stopWorker?.();
@@ -50,14 +53,14 @@ function violations(method: string, path: string, answer: Answer): string[] {
   const documented = doc.paths[path]?.[method]?.responses[String(answer.status)]?.content?.[contentType];
   if (!documented) return [`${method.toUpperCase()} ${path} does not document ${answer.status} ${contentType}`];
   const validate = ajv.compile({ components: doc.components, allOf: [documented.schema] });
-  return validate(answer.body) ? [] : (validate.errors ?? []).map((error) => `${error.dataPath} ${error.message}`);
+  return validate(answer.body) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
 }
 
 const expectConforms = (method: string, path: string, answer: Answer) => expect(violations(method, path, answer)).toEqual([]);
 const copy = <T>(value: T): T => structuredClone(value);
 
 describe('the OpenAPI document', () => {
-  it('uses only schema keywords that validate the same under draft-07 (Ajv 6) and 2020-12 (OpenAPI 3.1)', () => {
+  it('uses only schema keywords that validate the same under draft-07 and 2020-12 (OpenAPI 3.1)', () => {
     const used = new Set<string>();
     const walk = (schema: unknown): void => {
       if (Array.isArray(schema)) return schema.forEach(walk);
@@ -106,14 +109,14 @@ describe('real answers conform to the OpenAPI document', () => {
 
     const missing = copy(disputed.body as Json);
     delete missing.balanceMinor;
-    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: missing })).toEqual([" should have required property 'balanceMinor'"]);
+    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: missing })).toEqual([" must have required property 'balanceMinor'"]);
     const mistyped = { ...(disputed.body as Json), stage: 1 };
-    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: mistyped })).toContain('.stage should be string');
+    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: mistyped })).toContain('/stage must be string');
     const nested = copy(disputed.body as Json & { disputed: Json });
     nested.disputed.openedAt = 1_700_000_000;
-    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: nested })).toContain('.disputed.openedAt should be string');
+    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: nested })).toContain('/disputed/openedAt must be string');
     const extra = { ...(disputed.body as Json), secret: 'internal' };
-    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: extra })).toContain(' should NOT have additional properties');
+    expect(violations('post', '/v1/cases/{invoiceId}/disputes', { ...disputed, body: extra })).toContain(' must NOT have additional properties');
   });
 
   it('GET /v1/cases/{invoiceId}: the record, the live state and the audit log', async () => {
@@ -124,10 +127,10 @@ describe('real answers conform to the OpenAPI document', () => {
 
     const mistyped = copy(read.body as Json & { invoice: Json });
     mistyped.invoice.amountMinor = '125000';
-    expect(violations('get', '/v1/cases/{invoiceId}', { ...read, body: mistyped })).toEqual(['.invoice.amountMinor should be integer']);
+    expect(violations('get', '/v1/cases/{invoiceId}', { ...read, body: mistyped })).toEqual(['/invoice/amountMinor must be integer']);
     const eventless = copy(read.body as Json & { events: Json[] });
     delete eventless.events[0]!.kind;
-    expect(violations('get', '/v1/cases/{invoiceId}', { ...read, body: eventless })).toEqual([".events[0] should have required property 'kind'"]);
+    expect(violations('get', '/v1/cases/{invoiceId}', { ...read, body: eventless })).toEqual(["/events/0 must have required property 'kind'"]);
   });
 
   it('GET /v1/cases: a page of summaries, the run status by name ("1" does not conform)', async () => {
@@ -140,7 +143,7 @@ describe('real answers conform to the OpenAPI document', () => {
 
     const numeric = copy(list.body as Json & { cases: Json[] });
     numeric.cases[0]!.status = '1';
-    expect(violations('get', '/v1/cases', { ...list, body: numeric })).toEqual(['.cases[0].status should be equal to one of the allowed values']);
+    expect(violations('get', '/v1/cases', { ...list, body: numeric })).toEqual(['/cases/0/status must be equal to one of the allowed values']);
   });
 
   it('POST /v1/invoices/bulk: a result per row', async () => {
@@ -170,6 +173,6 @@ describe('real answers conform to the OpenAPI document', () => {
 
     const untitled = copy(unknown.body as Json);
     delete untitled.title;
-    expect(violations('get', '/v1/cases/{invoiceId}', { ...unknown, body: untitled })).toEqual([" should have required property 'title'"]);
+    expect(violations('get', '/v1/cases/{invoiceId}', { ...unknown, body: untitled })).toEqual([" must have required property 'title'"]);
   });
 });
