@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { renderStatement } from '../domain/statement.js';
 import { renderMessage } from '../domain/templates.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { DeliverMessageRequest, DeliveryReceipt } from '../workflows/activity-interfaces.js';
@@ -41,7 +42,11 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
 
   async function deliverOnce(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
     const sender = senders[request.channel];
-    const rendered = renderMessage(request.template, { ...request.data, customerName: request.customer.name }, request.customer.locale, request.customer.timezone);
+    // A consolidated message lists every invoice it concerns; a message about one invoice keeps its own template.
+    const consolidated = request.invoices && request.invoices.length > 1 ? request.invoices : undefined;
+    const rendered = consolidated
+      ? renderStatement(request.template, consolidated, request.customer.name, request.customer.locale, request.customer.timezone, Date.now())
+      : renderMessage(request.template, { ...request.data, customerName: request.customer.name }, request.customer.locale, request.customer.timezone);
     await prisma.outboxMessage.createMany({
       data: [
         {
@@ -50,7 +55,7 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
           action: request.channel,
           provider: sender.provider,
           recipient: recipientOf(request),
-          payload: { template: request.template, subject: rendered.subject, text: rendered.text },
+          payload: { template: request.template, subject: rendered.subject, text: rendered.text, ...(consolidated ? { invoiceIds: consolidated.map((l) => l.invoiceId) } : {}) },
         },
       ],
       skipDuplicates: true,

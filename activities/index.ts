@@ -6,6 +6,7 @@ import { makePostFeeWaiver, makePostLateFee } from './post-late-fee.js';
 import type { LegalPartner } from './providers/legal-partner.js';
 import type { Senders } from './providers/types.js';
 import { makeRecordCaseEvents } from './record-case-events.js';
+import { requestDelivery } from './request-delivery.js';
 
 export interface ActivityDependencies {
   readonly prisma: PrismaClient;
@@ -16,6 +17,7 @@ export interface ActivityDependencies {
 export function createActivities({ prisma, senders, legalPartner }: ActivityDependencies): CollectionActivities {
   return {
     recordCaseEvents: makeRecordCaseEvents(prisma),
+    requestDelivery,
     deliverMessage: makeDeliverMessage(prisma, senders),
     postLateFee: makePostLateFee(prisma),
     postFeeWaiver: makePostFeeWaiver(prisma),

@@ -31,4 +31,8 @@ export const defaultPolicy: CollectionPolicy = parsePolicy({
   installmentReminderBefore: 'P3D',
   installmentGrace: 'P5D',
   catchUp: 'latest',
+  // Until the customer's window next opens, at most two hours: a morning's requests become one message.
+  consolidation: { window: 'PT2H' },
+  // What a careful collections team allows itself (see README: contact caps).
+  contactCaps: { perWeek: 3, perWeekPerChannel: 2, minimumGap: 'P2D' },
 });

@@ -83,6 +83,23 @@ export const collectionPolicySchema = z
     installmentGrace: duration,
     /** Steps already due when the case starts (a backlog import): run only the latest, or each in turn. */
     catchUp: z.enum(['latest', 'all']),
+    /**
+     * Messages to one customer on the same channel and currency within `window` of the first become
+     * one message listing every invoice (the customer's correspondence workflow). Absent: none.
+     */
+    consolidation: z.object({ window: duration }).optional(),
+    /**
+     * How often one customer may be contacted (letters and calls count): at most `perWeek` messages
+     * in any 7 days, `perWeekPerChannel` on one channel, and `minimumGap` between two. A message over
+     * a cap waits and is merged into the next allowed one, never dropped. Absent: no caps.
+     */
+    contactCaps: z
+      .object({
+        perWeek: z.number().int().min(1).max(50),
+        perWeekPerChannel: z.number().int().min(1).max(50),
+        minimumGap: duration,
+      })
+      .optional(),
   })
   .superRefine((policy, ctx) => {
     // Field errors (a malformed offset) are already reported; cross-field rules need sound fields.

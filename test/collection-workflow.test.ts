@@ -120,7 +120,7 @@ describe.concurrent('the collection ladder', () => {
     const view = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment('P-FULL', 100_000)] });
     expect(view).toMatchObject({ stage: 'paid', paid: true, balanceMinor: 0 });
     const result = await c.handle.result();
-    expect(Date.now() - paidAt).toBeLessThan(1_500);
+    expect(Date.now() - paidAt).toBeLessThan(5_000); // the receipt goes through the customer's correspondence: a few round trips
     expect(result.stage).toBe('paid');
     expect(await c.sent('letter')).toHaveLength(0);
     expect((await c.sent('email')).map((e) => e.template)).toEqual(['overdue_notice', 'payment_receipt']);
@@ -139,7 +139,7 @@ describe.concurrent('the collection ladder', () => {
     const ladder = secondScalePolicy().steps;
     const c = await startCase({ policy: secondScalePolicy({ steps: ladder.map((step, index) => (index < actionsBefore ? step : { ...step, offset: `P${index + 1}D` })) }) });
     const taken = ['reminder:email', 'letter:letter', 'late_fee:late_fee', 'call:call_task'].slice(0, actionsBefore);
-    const before = await eventually(() => query(c.handle), (v) => v.recentActions.length === actionsBefore, 10_000);
+    const before = await eventually(() => query(c.handle), (v) => v.recentActions.length === actionsBefore, 20_000);
     expect(before.recentActions.map((a) => `${a.stepId}:${a.action}`)).toEqual(taken);
     // More than is owed (overpayments are accepted): a fee posted just before still gets covered.
     const view = await c.handle.executeUpdate(recordPaymentUpdate, { args: [payment(`P-STAGE-${c.invoiceId.slice(0, 8)}`, 200_000)] });

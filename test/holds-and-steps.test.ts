@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSender, Senders } from '../activities/providers/types.js';
 import { agreePaymentPlanUpdate, collectionWorkflowId, collectionWorkflowType, caseStateQuery, openDisputeUpdate, pauseUpdate, recordPaymentUpdate, resolveDisputeUpdate, resumeUpdate } from '../workflows/definitions.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
+import { correspondenceStateQuery, correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
@@ -169,8 +170,15 @@ describe('the sending window, at the moment a message leaves', () => {
       args: [caseInput(made, policy, today.minus({ days: 3 }).toJSDate())],
     });
     const opens = today.startOf('day').plus({ days: 2 }).toMillis();
-    const waiting = await eventually(() => handle.describe(), (d) => d.typedSearchAttributes.get(searchAttributes.nextActionAt)?.getTime() === opens);
-    expect(waiting.typedSearchAttributes.get(searchAttributes.nextActionAt)).toEqual(new Date(opens));
+    // The request waits in the customer's correspondence until the window opens.
+    const correspondence = harness.client.workflow.getHandle(correspondenceWorkflowId(made.customer.id));
+    const waiting = await eventually(
+      () => correspondence.query(correspondenceStateQuery).catch(() => undefined),
+      (v) => v?.nextMessageAt === new Date(opens).toISOString(),
+    );
+    expect(waiting).toMatchObject({ nextMessageAt: new Date(opens).toISOString(), waiting: [{ invoiceNumber: made.invoice.number, channel: 'email' }] });
+    const described = await eventually(() => correspondence.describe(), (d) => d.typedSearchAttributes.get(searchAttributes.nextActionAt)?.getTime() === opens);
+    expect(described.typedSearchAttributes.get(searchAttributes.pendingMessages)).toBe(1);
     const mine = async () => (await harness.sent('email')).filter((e) => e.idempotencyKey.startsWith(made.invoice.id));
     expect(await mine()).toEqual([]);
 

@@ -30,6 +30,12 @@ const deliverMessage = {
   },
 };
 
+const correspondence = proxyActivities<Pick<CollectionActivities, 'requestDelivery'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  summary: "Ask the customer's correspondence to deliver",
+});
+
 /** Each stub also has `executeWithOptions({ summary }, args)`: the workflow names each call in words for the UI. */
 export const activities = {
   recordCaseEvents: recording.recordCaseEvents,
@@ -37,4 +43,5 @@ export const activities = {
   postFeeWaiver: recording.postFeeWaiver,
   deliverMessage,
   handOffToLegal: legal.handOffToLegal,
+  requestDelivery: correspondence.requestDelivery,
 };

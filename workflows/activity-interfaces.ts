@@ -1,4 +1,5 @@
 /** The activity signatures the workflow calls; implemented in activities/, proxied in workflows/. */
+import type { DeliveryRequest, InvoiceLine } from '../domain/correspondence/requests.js';
 import type { SendingWindow } from '../domain/policy.js';
 import type { TemplateData } from '../domain/templates.js';
 import type { CustomerContact } from './definitions.js';
@@ -66,6 +67,8 @@ export interface DeliverMessageRequest {
   readonly template: string;
   readonly customer: CustomerContact;
   readonly data: MessageData;
+  /** A consolidated message: every invoice it lists (two or more); `invoiceId` and `data` are the first's. */
+  readonly invoices?: readonly InvoiceLine[];
   /** Refuse to send (OUTSIDE_SENDING_WINDOW) unless this window is open at the moment of sending. */
   readonly sendingWindow?: { readonly window: SendingWindow; readonly timezone: string; readonly holidays: readonly string[] };
 }
@@ -103,7 +106,14 @@ export interface LegalHandoffRequest {
   readonly reason: string;
 }
 
+/** Hands a delivery request to the customer's correspondence workflow (started on demand). */
+export interface RequestDeliveryInput {
+  readonly customer: CustomerContact;
+  readonly request: DeliveryRequest;
+}
+
 export interface CollectionActivities {
+  requestDelivery(input: RequestDeliveryInput): Promise<void>;
   recordCaseEvents(batch: CaseRecordBatch): Promise<{ created: number }>;
   deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt>;
   postLateFee(request: PostLateFeeRequest): Promise<{ created: boolean }>;

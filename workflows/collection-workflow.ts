@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   patched,
   setCurrentDetails,
   setHandler,
@@ -33,6 +34,8 @@ import {
 import { type CaseState, holdsPlanClock, initialCaseState, isHeld, stageOf, withAction, withUnreachable } from '../domain/case/state.js';
 import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, promiseCheck } from '../domain/case/time-outcomes.js';
 import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
+import type { DeliveryOutcome, DeliveryRequest } from '../domain/correspondence/requests.js';
+import { approximateMillis } from '../domain/duration.js';
 import { lateFeeMinor } from '../domain/fees.js';
 import type { ActionType, PolicyStep, SendingWindow } from '../domain/policy.js';
 import { deadlineEnds } from '../domain/deadline.js';
@@ -59,6 +62,7 @@ import {
   recordPaymentUpdate,
   resolveDisputeUpdate,
   RECIPIENT_UNDELIVERABLE,
+  ONE_VOICE_PER_CUSTOMER,
   OUTSIDE_SENDING_WINDOW,
   WINDOW_AT_SEND_TIME,
   resumeSignal,
@@ -72,6 +76,7 @@ import {
   type WaiveFeeCommand,
   deliveryFailedSignal,
 } from './definitions.js';
+import { correspondenceWorkflowId, deliveryOutcomeSignal, deliveryWithdrawnSignal } from './correspondence-definitions.js';
 import { searchAttributes } from './search-attributes.js';
 
 const DAY = 86_400_000;
@@ -184,6 +189,11 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     apply(recordDeliveryFailure(state, failure), failure.actor, 'signal', 'delivery failed');
   });
   setHandler(caseStateQuery, view);
+  // Answers of the customer's correspondence, by request id, until deliver() takes them.
+  const deliveryOutcomes = new Map<string, DeliveryOutcome>();
+  setHandler(deliveryOutcomeSignal, (outcome) => {
+    deliveryOutcomes.set(outcome.requestId, outcome);
+  });
 
   function notePayment(before: CaseState, payment: PaymentCommand): void {
     if (before.paymentIds.includes(payment.paymentId)) return;
@@ -397,9 +407,12 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       record({ category: 'action', kind: 'step_skipped', action: wanted, actor: 'system', details: { stepId, reason: 'the customer has no usable contact for this step' } });
       return true;
     }
+    const stopped = () => Boolean(state.closed) || (action === 'installment_reminder' ? holdsPlanClock(state) : action !== 'receipt' && isHeld(state, Date.now()));
+    // Every message leaves through the customer's correspondence workflow; histories from before it replay the direct path.
+    // A receipt is sent because the case closed: nothing withdraws it.
+    if (patched(ONE_VOICE_PER_CUSTOMER)) return deliverThroughCorrespondence(stepId, action, template, key, channels, wanted, action === 'receipt' ? () => false : stopped, installment);
     // Receipts are transactional: they go at once, whatever the hour. Histories from before this rule replay without it.
     const windowed = action !== 'receipt' && patched(WINDOW_AT_SEND_TIME);
-    const stopped = () => Boolean(state.closed) || (action === 'installment_reminder' ? holdsPlanClock(state) : action !== 'receipt' && isHeld(state, Date.now()));
     channelLoop: for (const channel of channels) {
       const window = windowed ? windowForChannel(channel, policy) : undefined;
       for (;;) {
@@ -439,6 +452,75 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
         continue channelLoop;
       }
       }
+    }
+    return true;
+  }
+
+  /**
+   * Asks the customer's correspondence to deliver, channel by channel, and waits for its answer: sent
+   * (maybe merged with other invoices into one message, maybe after waiting for the window or a
+   * cap), undeliverable (the next channel is asked), or withdrawn: a payment or hold came first, the
+   * case withdrew the request, and nothing was sent (false).
+   */
+  async function deliverThroughCorrespondence(
+    stepId: string,
+    action: Channel | 'installment_reminder' | 'receipt',
+    template: string,
+    key: string,
+    channels: readonly Channel[],
+    wanted: Channel,
+    stopped: () => boolean,
+    installment?: { sequence: number; dueDate: string; amountMinor: number },
+  ): Promise<boolean> {
+    const kind = action === 'receipt' ? 'transactional' : 'collection';
+    for (const channel of channels) {
+      const requestId = channel === wanted ? key : `${key}:fallback-${channel}`;
+      const window = kind === 'collection' ? windowForChannel(channel, policy) : undefined;
+      const caps = policy.contactCaps;
+      const request: DeliveryRequest = {
+        requestId,
+        caseWorkflowId: workflowId,
+        channel,
+        template,
+        escalation: state.nextStepIndex,
+        kind,
+        line: { invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber, currency: state.currency, amountMinor: state.amountMinor, balanceMinor: state.balanceMinor, feesMinor: state.feesMinor, dueDate: input.dueDate, ...(input.paymentLink ? { paymentLink: input.paymentLink } : {}) },
+        requestedAt: Date.now(),
+        consolidationMillis: kind === 'collection' && policy.consolidation ? approximateMillis(policy.consolidation.window) : 0,
+        ...(window ? { window } : {}),
+        timezone,
+        holidays,
+        ...(kind === 'collection' && caps ? { caps: { perWeek: caps.perWeek, perWeekPerChannel: caps.perWeekPerChannel, minimumGapMillis: approximateMillis(caps.minimumGap) } } : {}),
+        ...(installment ? { installment } : {}),
+      };
+      await activities.requestDelivery.executeWithOptions({ summary: `Ask the customer's correspondence for ${channel} "${template}" about invoice ${input.invoiceNumber}` }, [{ customer, request }]);
+      await condition(() => deliveryOutcomes.has(requestId) || stopped());
+      if (!deliveryOutcomes.has(requestId)) {
+        // A payment or hold came first: withdraw, then take whatever the correspondence answers (it may have sent already).
+        await getExternalWorkflowHandle(correspondenceWorkflowId(customer.customerId)).signal(deliveryWithdrawnSignal, { requestId });
+        await condition(() => deliveryOutcomes.has(requestId));
+      }
+      const outcome = deliveryOutcomes.get(requestId)!;
+      deliveryOutcomes.delete(requestId);
+      if (outcome.status === 'withdrawn') {
+        record({ category: 'action', kind: 'step_withdrawn', action: channel, actor: 'system', details: { stepId, channel, reason: state.closed ? `the case closed (${state.closed.reason})` : 'the case is on hold' } });
+        return false;
+      }
+      if (outcome.status === 'sent') {
+        state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: outcome.providerMessageId });
+        record({
+          category: 'action',
+          kind: 'step_sent',
+          action: channel,
+          actor: 'system',
+          provider: outcome.provider,
+          providerMessageId: outcome.providerMessageId,
+          details: { stepId, template, wanted, channel, messageKey: outcome.messageKey, invoicesInMessage: outcome.invoiceCount, waitedFor: [...outcome.waitedFor], ...(outcome.alreadySent ? { sentByEarlierAttempt: true } : {}) },
+        });
+        return true;
+      }
+      state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: outcome.reason });
+      record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason: outcome.reason, fallingBack: channel !== channels.at(-1) } });
     }
     return true;
   }

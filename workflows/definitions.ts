@@ -190,3 +190,5 @@ export const RECIPIENT_UNDELIVERABLE = 'RecipientUndeliverable';
 export const OUTSIDE_SENDING_WINDOW = 'OutsideSendingWindow';
 /** Workflow patch id: sending windows are checked at the moment a message leaves, not only when its step was planned. */
 export const WINDOW_AT_SEND_TIME = 'window-at-send-time';
+/** Workflow patch id: messages leave through the customer's correspondence workflow (consolidated, paced). */
+export const ONE_VOICE_PER_CUSTOMER = 'one-voice-per-customer';

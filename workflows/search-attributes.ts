@@ -20,6 +20,10 @@ export const searchAttributes = {
   disputed: defineSearchAttributeKey('Disputed', SearchAttributeType.BOOL),
   paused: defineSearchAttributeKey('Paused', SearchAttributeType.BOOL),
   inPaymentPlan: defineSearchAttributeKey('InPaymentPlan', SearchAttributeType.BOOL),
+  /** Correspondence workflows: requests waiting to go out to the customer. */
+  pendingMessages: defineSearchAttributeKey('PendingMessages', SearchAttributeType.INT),
+  /** Correspondence workflows: messages sent in the last 7 days (what the contact caps count). */
+  contactsLast7Days: defineSearchAttributeKey('ContactsLast7Days', SearchAttributeType.INT),
 } as const;
 
 export const allSearchAttributeKeys = Object.values(searchAttributes);

@@ -14,12 +14,12 @@ export interface CustomerOverrides {
 }
 
 /** A customer and an overdue invoice in the database, as the API will create them, and the case input for it. */
-export async function createOverdueInvoice(prisma: PrismaClient, overrides: { amountMinor?: bigint; currency?: string; customer?: CustomerOverrides } = {}) {
+export async function createOverdueInvoice(prisma: PrismaClient, overrides: { amountMinor?: bigint; currency?: string; customer?: CustomerOverrides; sameCustomerAs?: { id: string } } = {}) {
   const suffix = randomUUID().slice(0, 8);
   const amountMinor = overrides.amountMinor ?? 125_000n;
   const c = overrides.customer ?? {};
   const withAddress = c.withAddress ?? true;
-  const customer = await prisma.customer.create({
+  const customer = overrides.sameCustomerAs ? await prisma.customer.findUniqueOrThrow({ where: { id: overrides.sameCustomerAs.id } }) : await prisma.customer.create({
     data: {
       source: 'test-erp',
       externalId: `CUST-${suffix}`,
@@ -66,6 +66,9 @@ export function secondScalePolicy(overrides: Partial<CollectionPolicy> = {}): Co
     feeRule: { kind: 'flat', amountMinor: 4_000, recurrence: 'once' },
     installmentReminderBefore: 'PT1S',
     installmentGrace: 'PT1S',
+    // Each message leaves at once: consolidation and caps are tested on their own (test/correspondence.test.ts).
+    consolidation: undefined,
+    contactCaps: undefined,
     ...overrides,
   });
 }

@@ -1,0 +1,193 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { type Dispatch, groupKey, nextDispatch, recentSends } from '../domain/correspondence/dispatch.js';
+import type { DeliveryOutcome, DeliveryRequest, SentRecord } from '../domain/correspondence/requests.js';
+import { activities } from './activities.js';
+import type { MessageChannel } from './activity-interfaces.js';
+import {
+  type CorrespondenceAnswer,
+  correspondenceContactChangedSignal,
+  type CorrespondenceInput,
+  correspondenceStateQuery,
+  correspondenceWorkflowId,
+  deliveryOutcomeSignal,
+  deliveryRequestedSignal,
+  deliveryWithdrawnSignal,
+} from './correspondence-definitions.js';
+import { OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from './definitions.js';
+import { searchAttributes } from './search-attributes.js';
+
+/** Answers kept to re-answer a request a case sends again (an activity retry): far more than one customer's cases ask for at once. */
+const ANSWERS_KEPT = 2_000;
+
+/**
+ * One per customer: every message to the customer leaves from here. Requests from the customer's
+ * cases wait for their consolidation window, the customer's sending window and the contact caps,
+ * then go out as one message listing every invoice of the same channel and currency, and each case
+ * is told the outcome. A withdrawn request (a payment or hold came first) never leaves.
+ */
+export async function correspondenceWorkflow(input: CorrespondenceInput): Promise<void> {
+  let contact = input.carried?.contact ?? input.contact;
+  let pending: DeliveryRequest[] = [...(input.carried?.pending ?? [])];
+  let sent: SentRecord[] = [...(input.carried?.sent ?? [])];
+  const answered = new Map<string, CorrespondenceAnswer>((input.carried?.answered ?? []).map((a) => [a.outcome.requestId, a]));
+  let messageSequence = input.carried?.messageSequence ?? 0;
+  let changed = false;
+  const toSend: CorrespondenceAnswer[] = [];
+
+  setHandler(deliveryRequestedSignal, (request) => {
+    const earlier = answered.get(request.requestId);
+    // Asked again by a retried activity: the same answer, nothing sent twice. A withdrawn request
+    // asked again is the case trying anew after its hold ended: it waits like a new one.
+    if (earlier && earlier.outcome.status !== 'withdrawn') toSend.push(earlier);
+    else if (!pending.some((p) => p.requestId === request.requestId)) {
+      answered.delete(request.requestId);
+      pending.push(request);
+    }
+    changed = true;
+  });
+  setHandler(deliveryWithdrawnSignal, ({ requestId }) => {
+    const request = pending.find((p) => p.requestId === requestId);
+    if (!request) return; // already answered (sent before the withdrawal arrived): the case has that answer
+    pending = pending.filter((p) => p.requestId !== requestId);
+    answer(request, { requestId, status: 'withdrawn' });
+    changed = true;
+  });
+  setHandler(correspondenceContactChangedSignal, (next) => {
+    contact = next;
+    changed = true;
+  });
+  setHandler(correspondenceStateQuery, () => {
+    const next = nextDispatch(pending, sent, Date.now());
+    return {
+      customerId: input.customerId,
+      waiting: pending.map((p) => ({ requestId: p.requestId, invoiceNumber: p.line.invoiceNumber, channel: p.channel, requestedAt: new Date(p.requestedAt).toISOString() })),
+      nextMessageAt: next ? new Date(next.at).toISOString() : null,
+      sentLast7Days: recentSends(sent, Date.now()).length,
+      messagesSent: messageSequence,
+    };
+  });
+
+  function answer(request: DeliveryRequest, outcome: DeliveryOutcome): void {
+    const entry = { caseWorkflowId: request.caseWorkflowId, outcome };
+    answered.set(request.requestId, entry);
+    while (answered.size > ANSWERS_KEPT) answered.delete(answered.keys().next().value!);
+    toSend.push(entry);
+  }
+
+  /** Tells each case its answer; a case that has ended meanwhile no longer listens, which is fine. */
+  async function sendAnswers(): Promise<void> {
+    for (const { caseWorkflowId, outcome } of toSend.splice(0)) {
+      try {
+        await getExternalWorkflowHandle(caseWorkflowId).signal(deliveryOutcomeSignal, outcome);
+      } catch {
+        // The case has closed (paid, handed over): nobody waits for this answer any more.
+      }
+    }
+  }
+
+  function publish(next: Dispatch | undefined): void {
+    const recent = recentSends(sent, Date.now()).length;
+    upsertSearchAttributes([
+      { key: searchAttributes.customerId, value: input.customerId },
+      { key: searchAttributes.pendingMessages, value: pending.length },
+      { key: searchAttributes.contactsLast7Days, value: recent },
+      { key: searchAttributes.nextActionAt, value: next ? new Date(next.at) : null },
+    ]);
+    setCurrentDetails(
+      [
+        `**${contact.name}**: ${pending.length} request(s) waiting, ${recent} message(s) in the last 7 days`,
+        next ? `Next message: ${next.group[0]!.channel} about ${next.group.length} invoice(s) at ${new Date(next.at).toISOString()}${next.waitedFor.length ? ` (waiting for ${next.waitedFor.join(', ')})` : ''}` : 'Nothing waiting',
+      ].join('\n\n'),
+    );
+  }
+
+  async function dispatch(plan: Dispatch): Promise<void> {
+    // Everything of the group that is still waiting goes, including requests that came meanwhile.
+    // They leave `pending` now: a withdrawal that arrives while the message is at the provider is
+    // too late, and the case learns it was sent.
+    const key = groupKey(plan.group[0]!);
+    const group = pending.filter((r) => groupKey(r) === key);
+    if (group.length === 0) return;
+    pending = pending.filter((r) => groupKey(r) !== key);
+    const lead = group.reduce((a, b) => (b.escalation > a.escalation ? b : a));
+    const first = group[0]!;
+    messageSequence += 1;
+    // One invoice: the case's own key, as before; several: the message's own key.
+    const messageKey = group.length === 1 ? first.requestId : `${correspondenceWorkflowId(input.customerId)}:message-${messageSequence}`;
+    const channel = first.channel;
+    try {
+      const receipt = await activities.deliverMessage.executeWithOptions(
+        { summary: `Send ${channel} "${lead.template}" about ${group.length} invoice(s) to the customer` },
+        [
+          {
+            idempotencyKey: messageKey,
+            invoiceId: first.line.invoiceId,
+            channel: channel as MessageChannel,
+            template: lead.template,
+            customer: contact,
+            data: {
+              invoiceNumber: first.line.invoiceNumber,
+              currency: first.line.currency,
+              amountMinor: first.line.amountMinor,
+              balanceMinor: first.line.balanceMinor,
+              feesMinor: first.line.feesMinor,
+              dueDate: first.line.dueDate,
+              daysOverdue: Math.max(0, Math.floor((Date.now() - Date.parse(`${first.line.dueDate}T00:00:00Z`)) / 86_400_000)),
+              ...(first.line.paymentLink ? { paymentLink: first.line.paymentLink } : {}),
+              ...(first.installment ? { installment: first.installment } : {}),
+            },
+            ...(group.length > 1 ? { invoices: group.map((r) => r.line) } : {}),
+            ...(first.kind === 'collection' && first.window ? { sendingWindow: { window: first.window, timezone: first.timezone, holidays: first.holidays } } : {}),
+          },
+        ],
+      );
+      if (first.kind === 'collection') sent = [...recentSends(sent, Date.now()), { at: Date.now(), channel }];
+      for (const r of group) {
+        answer(r, { requestId: r.requestId, status: 'sent', channel, messageKey, provider: receipt.provider, providerMessageId: receipt.providerMessageId, invoiceCount: group.length, waitedFor: plan.waitedFor, alreadySent: receipt.alreadySent });
+      }
+    } catch (error) {
+      const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      // It ran after the window closed (a backlog, a worker down): the group waits for the next opening.
+      if (failure?.type === OUTSIDE_SENDING_WINDOW) {
+        pending = [...group, ...pending];
+        return;
+      }
+      if (failure?.type !== RECIPIENT_UNDELIVERABLE) throw error;
+      for (const r of group) answer(r, { requestId: r.requestId, status: 'undeliverable', channel, reason: failure.message });
+    }
+  }
+
+  for (;;) {
+    changed = false;
+    await sendAnswers();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await sendAnswers();
+      await continueAsNew<typeof correspondenceWorkflow>({
+        customerId: input.customerId,
+        contact,
+        carried: { contact, pending, sent: recentSends(sent, Date.now()), answered: [...answered.values()], messageSequence },
+      });
+    }
+    const next = nextDispatch(pending, sent, Date.now());
+    publish(next);
+    if (!next) {
+      await condition(() => changed);
+      continue;
+    }
+    const wait = next.at - Date.now();
+    if (wait > 0 && (await condition(() => changed, wait, { summary: `Until the next message to the customer (${next.waitedFor.join(', ') || 'due'})` }))) continue;
+    await dispatch(next);
+  }
+}
