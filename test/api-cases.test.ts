@@ -346,9 +346,9 @@ describe('fees, cancellation and write-off', () => {
 });
 
 describe('POST /v1/invoices/bulk', () => {
-  it('imports a backlog with a result per row; bad rows lose nothing else; old invoices start at the right stage', async () => {
+  it('imports a backlog with a result per row; bad rows lose nothing else; old invoices start at the right stage, one past legal with the final notice first', async () => {
     const good = Array.from({ length: 150 }, (_, i) => invoiceBody({ amountMinor: 1_000 + i }));
-    const old = invoiceBody({ issueDate: isoDay(-174), dueDate: isoDay(-144) }); // past legal_90
+    const old = invoiceBody({ issueDate: isoDay(-174), dueDate: isoDay(-144) }); // past legal_90, never sent a final notice
     const overdue = invoiceBody({ issueDate: isoDay(-82), dueDate: isoDay(-52) }); // the call step (day 45) is the latest due, the final notice (day 60) is not
     const rows = [...good, { ...invoiceBody(), amountMinor: -5 }, { nonsense: true }, old, overdue, good[0]];
     const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: rows } });
@@ -367,8 +367,17 @@ describe('POST /v1/invoices/bulk', () => {
     const view = (await harness.client.workflow.getHandle(`collection-${callCaseId}`).query('caseState')) as { recentActions: { stepId: string }[]; nextStep: string };
     expect(view.recentActions.filter((a) => a.stepId !== 'call_45')).toEqual([]);
     expect(view.nextStep).toBe(view.recentActions.length ? 'final_notice_60' : 'call_45');
-    const legal = harness.client.workflow.getHandle(`collection-${results[152]!.invoiceId}`);
-    expect(await legal.result()).toMatchObject({ stage: 'legal' });
+    // Past legal_90, but no final notice ever went out: the case sends it first (by letter, so at
+    // any hour) and the hand-off waits the default policy's 10 days after it (not waited for here).
+    const legalCaseId = results[152]!.invoiceId!;
+    const noticed = await eventually(() => harness.prisma.collectionEvent.findMany({ where: { invoiceId: legalCaseId }, orderBy: { sequence: 'asc' } }), (rows) => rows.some((e) => e.kind === 'prior_notice_sent'), 45_000);
+    expect(noticed.map((e) => e.kind)).toEqual(['case_opened', 'step_sent', 'prior_notice_sent']);
+    expect(noticed[1]).toMatchObject({ action: 'letter', details: { stepId: 'legal_90', template: 'final_notice' } });
+    expect((await harness.sent('letter')).filter((l) => l.idempotencyKey.startsWith(legalCaseId)).map((l) => l.template)).toEqual(['final_notice']);
+    const legal = (await harness.client.workflow.getHandle(`collection-${legalCaseId}`).query('caseState')) as { stage: string; nextStep: string; nextAction: { kind: string; at: string } };
+    expect(legal).toMatchObject({ stage: 'overdue', nextStep: 'legal_90', nextAction: { kind: 'step' } });
+    expect(Date.parse(legal.nextAction.at) - noticed[1]!.occurredAt.getTime()).toBeGreaterThanOrEqual(10 * 86_400_000 - 3_600_000); // 10 calendar days in London: one may lose an hour to daylight saving
+    expect(await harness.sent('legal')).not.toContainEqual(expect.objectContaining({ idempotencyKey: expect.stringContaining(legalCaseId) }));
   }, 90_000);
 
   it('answers a row that fails on our side with what to do and the request id, never the internal error; the log has the cause under that id', async () => {
