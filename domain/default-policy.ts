@@ -3,7 +3,8 @@ import { type CollectionPolicy, parsePolicy } from './policy.js';
 /**
  * The default ladder, as B2B collection practice runs it: a courtesy reminder before the due date,
  * a notice the day after, email at 15 days, a letter at 30, a call at 45, a late fee once the
- * 30-day grace period has passed, a final notice by email and letter, legal hand-off at 90.
+ * 30-day grace period has passed, a final notice by email and letter, legal hand-off at 90, and
+ * neither a fee nor the hand-off without a notice 10 days before.
  * Every number here is a policy setting; a customer or an invoice may carry another policy.
  */
 export const defaultPolicy: CollectionPolicy = parsePolicy({
@@ -35,4 +36,12 @@ export const defaultPolicy: CollectionPolicy = parsePolicy({
   consolidation: { window: 'PT2H' },
   // What a careful collections team allows itself (see README: contact caps).
   contactCaps: { perWeek: 3, perWeekPerChannel: 2, minimumGap: 'P2D' },
+  // Never a fee or a hand-off out of the blue (a backlog import would otherwise run them at once):
+  // a fee 10 days after any message of the ladder at the earliest; legal 10 days after the final
+  // notice, sent first by letter (written proof, and letters wait for no sending window) if the
+  // ladder did not send it. The ladder above meets both by 30 days, so it runs unchanged.
+  priorNotice: {
+    late_fee: { template: 'overdue_notice', minimum: 'P10D', anyMessage: true },
+    legal_handoff: { template: 'final_notice', minimum: 'P10D', channel: 'letter' },
+  },
 });

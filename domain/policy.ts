@@ -15,6 +15,7 @@ const duration = z.string().refine(isDuration, { message: 'must be an ISO 8601 d
 const spread = z
   .string()
   .refine((text) => isDuration(text) && !text.startsWith('-') && approximateMillis(text) <= 86_400_000, { message: 'must be an ISO 8601 duration from PT0S to P1D, like PT2H' });
+const nonNegativeDuration = z.string().refine((text) => isDuration(text) && !text.startsWith('-'), { message: 'must be an ISO 8601 duration that is not negative, like P10D or PT3S' });
 const hour = z.number().int().min(0).max(24);
 const weekday = z.number().int().min(1, 'weekdays are 1 (Monday) to 7 (Sunday)').max(7, 'weekdays are 1 (Monday) to 7 (Sunday)');
 
@@ -50,6 +51,26 @@ const actionSchema = z.object({
   template: z.string().min(1).optional(),
 });
 export type StepAction = z.infer<typeof actionSchema>;
+
+/** Channels a prior notice can go by: written ones (a call task may never reach the customer and leaves nothing in writing). */
+export const noticeChannels = ['email', 'sms', 'letter'] as const;
+export type NoticeChannel = (typeof noticeChannels)[number];
+
+/**
+ * What must have reached the customer before a late fee or a legal hand-off: `template` sent at
+ * least `minimum` before (calendar units in the customer's timezone). When it never was, the case
+ * sends it first on `channel` (default email), then waits the minimum. With `anyMessage`, any
+ * email, SMS or letter sent on or after the due date counts, not only `template`.
+ */
+const priorNoticeRuleSchema = z.strictObject({
+  template: z.string().min(1),
+  minimum: nonNegativeDuration,
+  channel: z.enum(noticeChannels, { message: `must be one of ${noticeChannels.join(', ')}` }).optional(),
+  anyMessage: z.boolean().optional(),
+});
+export type PriorNoticeRule = z.infer<typeof priorNoticeRuleSchema>;
+export const noticeGatedActions = ['late_fee', 'legal_handoff'] as const satisfies readonly ActionType[];
+export type NoticeGatedAction = (typeof noticeGatedActions)[number];
 
 const stepSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/, 'must be lower_snake_case'),
@@ -100,6 +121,12 @@ export const collectionPolicySchema = z
         minimumGap: duration,
       })
       .optional(),
+    /**
+     * The notice each of these actions needs first (see priorNoticeRuleSchema). Optional so that
+     * policies stored before it, and the policy snapshots of running cases, parse and run as before;
+     * `{}` asks for no notice.
+     */
+    priorNotice: z.strictObject({ late_fee: priorNoticeRuleSchema.optional(), legal_handoff: priorNoticeRuleSchema.optional() }).optional(),
   })
   .superRefine((policy, ctx) => {
     // Field errors (a malformed offset) are already reported; cross-field rules need sound fields.

@@ -34,6 +34,11 @@ const demoPolicy = parsePolicy({
     { id: 'call', offset: 'PT12S', actions: [{ type: 'call_task', template: 'collector_call' }] },
     { id: 'legal', offset: 'PT15S', actions: [{ type: 'legal_handoff' }] },
   ],
+  // The default's notice rules in seconds: the fee 3 s after any message, legal 5 s after the letter.
+  priorNotice: {
+    late_fee: { template: 'overdue_notice', minimum: 'PT3S', anyMessage: true },
+    legal_handoff: { template: 'formal_letter', minimum: 'PT5S', channel: 'letter' },
+  },
 });
 
 try {

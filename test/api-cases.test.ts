@@ -9,6 +9,7 @@ import { createApiHarness, invoiceBody } from './support/api.js';
 import { isoDay, isoInstant } from './support/clock.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 import { LocalSinkLegalPartner } from '../activities/providers/legal-partner.js';
+import { correspondenceStateQuery, correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 
 /** The HTTP API end to end: HTTP in, workflow state changed, rows written (real worker, server, database). */
 let harness: WorkerHarness;
@@ -346,9 +347,9 @@ describe('fees, cancellation and write-off', () => {
 });
 
 describe('POST /v1/invoices/bulk', () => {
-  it('imports a backlog with a result per row; bad rows lose nothing else; old invoices start at the right stage', async () => {
+  it('imports a backlog with a result per row; bad rows lose nothing else; old invoices start at the right stage, one past legal with the final notice first', async () => {
     const good = Array.from({ length: 150 }, (_, i) => invoiceBody({ amountMinor: 1_000 + i }));
-    const old = invoiceBody({ issueDate: isoDay(-174), dueDate: isoDay(-144) }); // past legal_90
+    const old = invoiceBody({ issueDate: isoDay(-174), dueDate: isoDay(-144) }); // past legal_90, never sent a final notice
     const overdue = invoiceBody({ issueDate: isoDay(-82), dueDate: isoDay(-52) }); // the call step (day 45) is the latest due, the final notice (day 60) is not
     const rows = [...good, { ...invoiceBody(), amountMinor: -5 }, { nonsense: true }, old, overdue, good[0]];
     const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: rows } });
@@ -367,8 +368,17 @@ describe('POST /v1/invoices/bulk', () => {
     const view = (await harness.client.workflow.getHandle(`collection-${callCaseId}`).query('caseState')) as { recentActions: { stepId: string }[]; nextStep: string };
     expect(view.recentActions.filter((a) => a.stepId !== 'call_45')).toEqual([]);
     expect(view.nextStep).toBe(view.recentActions.length ? 'final_notice_60' : 'call_45');
-    const legal = harness.client.workflow.getHandle(`collection-${results[152]!.invoiceId}`);
-    expect(await legal.result()).toMatchObject({ stage: 'legal' });
+    // Past legal_90, but no final notice ever went out: the case asks its customer's correspondence
+    // for it first (a letter, merged with the customer's other letters within the consolidation
+    // window), and the hand-off waits the default policy's 10 days after it leaves (not waited for here).
+    const legalCaseId = results[152]!.invoiceId!;
+    const legalCustomerId = (await harness.prisma.invoice.findUniqueOrThrow({ where: { id: legalCaseId } })).customerId;
+    const correspondence = harness.client.workflow.getHandle(correspondenceWorkflowId(legalCustomerId));
+    const waiting = await eventually(() => correspondence.query(correspondenceStateQuery).catch(() => undefined), (v) => v?.waiting.length === 1, 45_000);
+    expect(waiting?.waiting).toEqual([expect.objectContaining({ channel: 'letter', invoiceNumber: old.number })]);
+    const legal = (await harness.client.workflow.getHandle(`collection-${legalCaseId}`).query('caseState')) as { stage: string; nextStep: string; recentActions: unknown[] };
+    expect(legal).toMatchObject({ stage: 'overdue', nextStep: 'legal_90', recentActions: [] });
+    expect(await harness.sent('legal')).not.toContainEqual(expect.objectContaining({ idempotencyKey: expect.stringContaining(legalCaseId) }));
   }, 90_000);
 
   it('answers a row that fails on our side with what to do and the request id, never the internal error; the log has the cause under that id', async () => {

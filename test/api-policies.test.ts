@@ -78,4 +78,18 @@ describe('the default policy (own database: it is global)', () => {
       await prisma.$disconnect();
     }
   });
+
+  it('gives a stored policy that does not mention priorNotice the default\'s notice rule; one that asks for none (`{}`) keeps none', async () => {
+    const prisma = createPrismaClient(database.url);
+    try {
+      const { priorNotice: _rule, ...silent } = defaultPolicy;
+      await createPolicy(prisma, { ...silent, name: 'silent', version: 1 }, false);
+      await createPolicy(prisma, { ...defaultPolicy, name: 'none', version: 1, priorNotice: {} }, false);
+      const read = async (name: string) => policyFromRow(await prisma.collectionPolicy.findFirstOrThrow({ where: { name } }));
+      expect((await read('silent')).priorNotice).toEqual(defaultPolicy.priorNotice);
+      expect((await read('none')).priorNotice).toEqual({});
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
 });

@@ -9,7 +9,8 @@ export function describeTimedEvent(event: TimedEvent, policy: CollectionPolicy):
   switch (event.kind) {
     case 'step': {
       const step = policy.steps[event.stepIndex]!;
-      return `step ${step.id}: ${step.actions.map((a) => a.type).join(' + ')}`;
+      const waits = event.afterNotice ? ` (${event.afterNotice.minimum} after the notice "${event.afterNotice.template}")` : '';
+      return `step ${step.id}: ${step.actions.map((a) => a.type).join(' + ')}${waits}`;
     }
     case 'recurring_fee':
       return `recurring late fee #${event.occurrence}`;

@@ -36,6 +36,7 @@ import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, 
 import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
 import type { DeliveryOutcome, DeliveryRequest } from '../domain/correspondence/requests.js';
 import { approximateMillis } from '../domain/duration.js';
+import { priorNoticeCheck, withNoticeSent } from '../domain/case/prior-notice.js';
 import { lateFeeMinor } from '../domain/fees.js';
 import type { ActionType, PolicyStep, SendingWindow } from '../domain/policy.js';
 import { deadlineEnds } from '../domain/deadline.js';
@@ -353,8 +354,11 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     return `${input.invoiceId}:${policy.name}@${policy.version}:ladder-${state.ladderAttempt}:${stepId}:${type}`;
   }
 
-  /** Runs one action of a step; false when a hold or the end of the case stopped it before it happened. */
+  /** Runs one action of a step; false when it did not happen yet (a hold, the end of the case, or a prior notice that needs its time). */
   async function runAction(step: PolicyStep, type: ActionType, template: string): Promise<boolean> {
+    const notice = await priorNotice(step, type);
+    if (notice === 'wait') return false; // the step stays current; its time becomes the notice's plus the minimum
+    if (notice === 'skip') return true;
     if (type === 'late_fee') {
       await chargeLateFee(step.id);
       return true;
@@ -369,6 +373,33 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       return true;
     }
     return deliver(step.id, type, template, key);
+  }
+
+  /**
+   * A late fee or a legal hand-off only after the notice the policy names went out at least its
+   * minimum before (domain/case/prior-notice.ts). A notice never sent is sent now, under a key of
+   * its own; 'wait' until it is old enough. 'skip' when no notice can reach the customer: the
+   * action does not happen. Policies without `priorNotice` (every case started before it) pass.
+   */
+  async function priorNotice(step: PolicyStep, type: ActionType): Promise<'given' | 'wait' | 'skip'> {
+    const check = priorNoticeCheck(state, policy, type, Date.now(), timezone);
+    if (check.kind === 'given') return 'given';
+    const details = { stepId: step.id, before: type, template: check.rule.template, minimum: check.rule.minimum };
+    if (check.kind === 'wait') {
+      record({ category: 'system', kind: 'waiting_for_prior_notice', actor: 'system', details: { ...details, noticeSentAt: new Date(check.sentAt).toISOString(), notBefore: new Date(check.notBefore).toISOString() } });
+      return 'wait';
+    }
+    const channel = check.rule.channel ?? 'email';
+    if (!(await deliver(step.id, channel, check.rule.template, `${actionKey(step.id, type)}:prior-notice`))) return 'wait'; // a hold came first: nothing sent
+    const after = priorNoticeCheck(state, policy, type, Date.now(), timezone);
+    if (after.kind === 'send') {
+      state = withAction(state, { stepId: step.id, action: type, status: 'skipped', at: Date.now(), note: 'no prior notice could reach the customer' });
+      record({ category: 'action', kind: 'step_skipped', action: type, actor: 'system', details: { ...details, reason: `no notice could reach the customer before the ${type}` } });
+      return 'skip';
+    }
+    const sentOn = state.noticesSent?.find((n) => n.template === check.rule.template)?.channel ?? channel; // a fallback may have carried it
+    record({ category: 'action', kind: 'prior_notice_sent', action: type, actor: 'system', details: { ...details, channel: sentOn, ...(after.kind === 'wait' ? { notBefore: new Date(after.notBefore).toISOString() } : {}) } });
+    return after.kind === 'given' ? 'given' : 'wait';
   }
 
   async function chargeLateFee(occurrenceId: string): Promise<void> {
@@ -439,6 +470,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
           },
         }]);
         state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: receipt.providerMessageId });
+        noteNoticeSent(action, channel, template);
         // alreadySent: an earlier attempt of this call reached the provider; still one message, said so.
         record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel, ...(receipt.alreadySent ? { sentByEarlierAttempt: true } : {}) } });
         return true;
@@ -508,6 +540,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       }
       if (outcome.status === 'sent') {
         state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: outcome.providerMessageId });
+        noteNoticeSent(action, channel, template);
         record({
           category: 'action',
           kind: 'step_sent',
@@ -535,6 +568,11 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       setCurrentDetails(`**${stageOf(state, Date.now(), dueAt)}**: a ${channel} is ready and waits for the customer's sending window, which opens at ${new Date(opens).toISOString()} (${timezone})`);
       await condition(stopped, opens - Date.now(), { summary: `Until the ${channel} window opens (${timezone})` });
     }
+  }
+
+  /** A message that reached the customer may be the notice a later fee or hand-off needs. */
+  function noteNoticeSent(action: string, channel: Channel, template: string): void {
+    state = withNoticeSent(state, { action, channel, template, at: Date.now() }, anchorMillis);
   }
 
   function recipientOf(channel: Channel): string {

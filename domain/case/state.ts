@@ -34,8 +34,20 @@ export interface CaseState {
   /** Contact points that proved unusable (bounced email, wrong number, returned letter): skipped from then on. */
   readonly unreachable: readonly ContactPoint[];
   readonly paymentIds: readonly string[];
+  /**
+   * The first time each template reached the customer as a notice (an email, SMS or letter on or
+   * after the due date): what a late fee or a legal hand-off checks first (prior-notice.ts). One
+   * entry per template, so bounded by the policy. Absent in cases started before it: none yet.
+   */
+  readonly noticesSent?: readonly NoticeSent[];
   /** The most recent actions and outcomes, newest last (bounded). */
   readonly actions: readonly ActionRecord[];
+}
+
+export interface NoticeSent {
+  readonly template: string;
+  readonly channel: 'email' | 'sms' | 'letter';
+  readonly at: number;
 }
 
 export interface Installment {

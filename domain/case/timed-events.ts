@@ -1,11 +1,13 @@
 import { DateTime } from 'luxon';
 import { deadlineDay, deadlineEnds } from '../deadline.js';
 import { applyOffset, nextAllowedMoment, type ScheduleContext, stepDueAt } from '../schedule.js';
+import { stepNotBefore } from './prior-notice.js';
 import { type CaseState, holdsPlanClock, isHeld } from './state.js';
 
 /** The things a case waits for by time; the workflow sleeps until the earliest, unless a signal comes first. */
 export type TimedEvent =
-  | { readonly kind: 'step'; readonly at: number; readonly stepIndex: number }
+  /** `afterNotice`: the step waits past its own time for the notice it needs to be old enough (prior-notice.ts). */
+  | { readonly kind: 'step'; readonly at: number; readonly stepIndex: number; readonly afterNotice?: { readonly template: string; readonly minimum: string } }
   | { readonly kind: 'recurring_fee'; readonly at: number; readonly occurrence: number }
   | { readonly kind: 'pause_ends'; readonly at: number }
   | { readonly kind: 'partial_hold_ends'; readonly at: number }
@@ -43,7 +45,9 @@ export function nextTimedEvent(state: CaseState, context: ScheduleContext, now: 
   if (!isHeld(state, now)) {
     const shifted = { ...context, shiftMillis: state.shiftMillis };
     if (state.nextStepIndex < policy.steps.length) {
-      candidates.push({ kind: 'step', at: stepDueAt(shifted, state.nextStepIndex), stepIndex: state.nextStepIndex });
+      const dueAt = stepDueAt(shifted, state.nextStepIndex);
+      const notice = stepNotBefore(state, policy, state.nextStepIndex, timezone);
+      candidates.push(notice && notice.at > dueAt ? { kind: 'step', at: notice.at, stepIndex: state.nextStepIndex, afterNotice: { template: notice.template, minimum: notice.minimum } } : { kind: 'step', at: dueAt, stepIndex: state.nextStepIndex });
     }
     const feeIndex = feeStepIndex(context);
     if (policy.feeRule?.recurrence === 'monthly' && state.feeOccurrences > 0 && feeIndex >= 0 && state.nextStepIndex > feeIndex) {

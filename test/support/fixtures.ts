@@ -49,7 +49,7 @@ export async function createOverdueInvoice(prisma: PrismaClient, overrides: { am
   return { customer, invoice, contact };
 }
 
-/** A ladder in seconds (the day-scale schedule is unit-tested): email, letter, fee, call, legal. */
+/** A ladder in seconds (the day-scale schedule is unit-tested): email, letter, fee, call, legal; no prior-notice rule. */
 export function secondScalePolicy(overrides: Partial<CollectionPolicy> = {}): CollectionPolicy {
   return parsePolicy({
     ...defaultPolicy,
@@ -69,6 +69,8 @@ export function secondScalePolicy(overrides: Partial<CollectionPolicy> = {}): Co
     // Each message leaves at once: consolidation and caps are tested on their own (test/correspondence.test.ts).
     consolidation: undefined,
     contactCaps: undefined,
+    // The ladders of these tests predate the prior-notice rule (the default's is in days); tests of it set their own.
+    priorNotice: {},
     ...overrides,
   });
 }
