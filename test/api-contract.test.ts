@@ -161,6 +161,9 @@ describe('real answers conform to the OpenAPI document', () => {
     const resumed = await api.call('POST', `/v1/customers/${customerId}/resume`, { key: api.keys.collector, body: {} });
     expect(resumed.status).toBe(200);
     expectConforms('post', '/v1/customers/{customerId}/resume', resumed);
+    const unpaused = await api.call('GET', `/v1/customers/${customerId}`, { key: api.keys.system });
+    expect(unpaused.body.pause).toBeNull();
+    expectConforms('get', '/v1/customers/{customerId}', unpaused);
     const notPaused = await api.call('POST', `/v1/customers/${customerId}/resume`, { key: api.keys.collector, body: {} });
     expect(notPaused.status).toBe(409);
     expectConforms('post', '/v1/customers/{customerId}/resume', notPaused);

@@ -17,7 +17,7 @@ export const customerIdParam = z.object({
 export const pauseCustomerSchema = z
   .object({
     reason: text(2000).openapi({ example: 'Customer in insolvency proceedings' }),
-    until: plausibleInstant.optional().openapi({ description: 'The pause ends by itself then (each case resumes at that moment).' }),
+    until: plausibleInstant.refine((text) => Date.parse(text) > Date.now(), 'must be in the future').optional().openapi({ description: 'The pause ends by itself then (each case resumes at that moment).' }),
   })
   .strict()
   .openapi('PauseCustomer');
@@ -78,7 +78,8 @@ export const customerPauseResultSchema = z
 export const customerResumeResultSchema = z
   .strictObject({
     customerId: uuid,
-    resumed: customerPauseViewSchema.nullable().openapi({ description: 'The customer pause that ended (null when it had ended already and this request only finished its cases).' }),
+    // Unions with null, not .nullable(): a nullable registered schema is written as allOf [the component, null], which no null passes.
+    resumed: z.union([customerPauseViewSchema, z.null()]).openapi({ description: 'The customer pause that ended (null when it had ended already and this request only finished its cases).' }),
     cases: z.array(
       caseOutcomeSchema(
         resumeOutcomes,
@@ -113,7 +114,7 @@ export const customerOpenCaseSchema = z
 export const customerOverviewSchema = z
   .strictObject({
     customer: customerRecordSchema,
-    pause: customerPauseViewSchema.nullable(),
+    pause: z.union([customerPauseViewSchema, z.null()]).openapi({ description: 'The customer pause in force, or null.' }),
     openCases: z.array(customerOpenCaseSchema).openapi({ description: 'Invoices whose case has not ended (open, disputed, in a payment plan), oldest due first.' }),
     openTotals: z.array(z.strictObject({ currency: z.string(), balanceMinor: z.number().int(), cases: z.number().int() })).openapi({ description: 'What is still owed, per currency (balances with fees, as last recorded by the cases).' }),
     lastContact: z
