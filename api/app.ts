@@ -7,6 +7,7 @@ import { problem } from './problem.js';
 import { requestContext } from './request-context.js';
 import type { ReadinessCheck } from './readiness.js';
 import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
+import { customerRoutes } from './routes/customers.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
@@ -41,6 +42,8 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, legalPartner: cases.legalPartner, secret: cases.paymentWebhookSecret }));
   if (cases) app.route('/', policyRoutes(cases.prisma));
+  // Before the case routes: their /v1/* middleware (auth, Idempotency-Key) must not run twice.
+  if (cases) app.route('/', customerRoutes(cases, logger));
   if (cases) app.route('/', caseRoutes(cases, logger));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });

@@ -8,6 +8,8 @@ export type {
   CollectionEvent,
   CollectionPolicy,
   Customer,
+  CustomerPause,
+  CustomerPauseCase,
   Dispute,
   FeeLedgerEntry,
   IdempotencyRecord,

@@ -27,6 +27,7 @@ interface Answer {
 const runs = (status: 200 | 201, body: Record<string, unknown>): Answer => ({ status, body });
 const refused = (field: string): Answer => ({ status: 400, body: { status: 400, errors: expect.arrayContaining([expect.objectContaining({ field })]) } });
 const noSuchCase: Answer = { status: 404, body: { status: 404, detail: `No invoice ${unknownCase}.` } };
+const noSuchCustomer: Answer = { status: 404, body: { status: 404, detail: `No customer ${unknownCase}.` } };
 
 /** `body` is a function where each call needs a fresh one (a new invoice per allowed caller). */
 const routes: [method: string, path: string, allowed: Role[], answer: Answer, body?: unknown][] = [
@@ -45,6 +46,11 @@ const routes: [method: string, path: string, allowed: Role[], answer: Answer, bo
   ['POST', `/v1/cases/${unknownCase}/fees/waive`, ['collector', 'admin'], noSuchCase, { reason: 'x' }],
   ['POST', `/v1/cases/${unknownCase}/cancel`, ['admin'], noSuchCase, { reason: 'x' }],
   ['POST', `/v1/cases/${unknownCase}/write-off`, ['admin'], noSuchCase, { reason: 'x' }],
+  ['GET', `/v1/customers/${unknownCase}`, ['system', 'collector', 'admin'], noSuchCustomer],
+  ['POST', `/v1/customers/${unknownCase}/pause`, ['collector', 'admin'], noSuchCustomer, { reason: 'x' }],
+  ['POST', `/v1/customers/${unknownCase}/resume`, ['collector', 'admin'], noSuchCustomer, {}],
+  ['PATCH', `/v1/customers/${unknownCase}/contact`, ['collector', 'admin'], noSuchCustomer, { email: 'ap@example.com' }],
+  ['PATCH', `/v1/customers/${unknownCase}/contact`, ['collector', 'admin'], refused('email'), { email: 'nope' }],
   ['POST', '/v1/policies', ['admin'], refused('policy.name'), { policy: {} }],
   ['GET', '/v1/policies', ['system', 'collector', 'admin'], runs(200, { policies: expect.any(Array) })],
 ];

@@ -146,6 +146,33 @@ describe('real answers conform to the OpenAPI document', () => {
     expect(violations('get', '/v1/cases', { ...list, body: numeric })).toEqual(['/cases/0/status must be equal to one of the allowed values']);
   });
 
+  it('customer routes: pause, resume, contact change and overview answers (a mistyped total does not conform)', async () => {
+    const created = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() });
+    const { customerId } = await harness.prisma.invoice.findUniqueOrThrow({ where: { id: String(created.body.invoiceId) } });
+    const paused = await api.call('POST', `/v1/customers/${customerId}/pause`, { key: api.keys.collector, body: { reason: 'contract check' } });
+    expect(paused.status).toBe(200);
+    expectConforms('post', '/v1/customers/{customerId}/pause', paused);
+    const changed = await api.call('PATCH', `/v1/customers/${customerId}/contact`, { key: api.keys.collector, body: { phone: '+442079460000' } });
+    expect(changed.status).toBe(200);
+    expectConforms('patch', '/v1/customers/{customerId}/contact', changed);
+    const overview = await api.call('GET', `/v1/customers/${customerId}`, { key: api.keys.system });
+    expect(overview.status).toBe(200);
+    expectConforms('get', '/v1/customers/{customerId}', overview);
+    const resumed = await api.call('POST', `/v1/customers/${customerId}/resume`, { key: api.keys.collector, body: {} });
+    expect(resumed.status).toBe(200);
+    expectConforms('post', '/v1/customers/{customerId}/resume', resumed);
+    const unpaused = await api.call('GET', `/v1/customers/${customerId}`, { key: api.keys.system });
+    expect(unpaused.body.pause).toBeNull();
+    expectConforms('get', '/v1/customers/{customerId}', unpaused);
+    const notPaused = await api.call('POST', `/v1/customers/${customerId}/resume`, { key: api.keys.collector, body: {} });
+    expect(notPaused.status).toBe(409);
+    expectConforms('post', '/v1/customers/{customerId}/resume', notPaused);
+
+    const mistyped = copy(overview.body as Json & { openTotals: Json[] });
+    mistyped.openTotals[0]!.balanceMinor = '125000';
+    expect(violations('get', '/v1/customers/{customerId}', { ...overview, body: mistyped })).toEqual(['/openTotals/0/balanceMinor must be integer']);
+  });
+
   it('POST /v1/invoices/bulk: a result per row', async () => {
     const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: [invoiceBody(), { nonsense: true }] } });
     expect(answer.status).toBe(200);

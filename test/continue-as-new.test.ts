@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
-import { caseStateQuery, collectionWorkflowId, collectionWorkflowType, disputeOpenedSignal, paymentReceivedSignal } from '../workflows/definitions.js';
+import { caseStateQuery, type CollectionWorkflowInput, collectionWorkflowId, collectionWorkflowType, contactChangedSignal, disputeOpenedSignal, paymentReceivedSignal } from '../workflows/definitions.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { startTemporalDevServer, type TemporalDevServer } from './support/temporal-dev-server.js';
@@ -59,6 +59,30 @@ describe('continue-as-new', () => {
     expect(new Set(events.map((e) => e.idempotencyKey)).size).toBe(events.length);
     expect(await harness.prisma.payment.count({ where: { invoiceId: made.invoice.id } })).toBe(30);
     expect((await harness.prisma.invoice.findUniqueOrThrow({ where: { id: made.invoice.id } })).balanceMinor).toBe(70_000n);
+    await handle.terminate('test done');
+  }, 90_000);
+
+  it('carries a changed contact into the next run (the original input keeps the old one)', async () => {
+    const made = await createOverdueInvoice(harness.prisma, { amountMinor: 100_000n });
+    const workflowId = collectionWorkflowId(made.invoice.id);
+    const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
+      workflowId,
+      taskQueue: harness.taskQueue,
+      args: [caseInput(made, secondScalePolicy({ steps: [{ id: 'later', offset: 'P30D', actions: [{ type: 'email' }] }] }))],
+    });
+    const firstRunId = (await handle.describe()).runId;
+    await handle.signal(contactChangedSignal, { contact: { ...made.contact, email: 'ap@moved.example' }, actor: 'collector-anna' });
+    for (let i = 1; i <= 30; i++) {
+      await handle.signal(paymentReceivedSignal, { paymentId: `CAN-C-${made.invoice.id.slice(0, 8)}-${i}`, amountMinor: 1_000, currency: 'EUR', method: 'card', receivedAt: new Date().toISOString(), actor: 'psp' });
+      if (i % 3 === 0) await eventually(() => handle.query(caseStateQuery), (v) => v.paymentIds.length >= i);
+    }
+    const latest = await eventually(() => harness.client.workflow.getHandle(workflowId).describe(), (d) => d.runId !== firstRunId, 20_000);
+    expect(latest.runId).not.toBe(firstRunId);
+    const history = await harness.client.workflow.getHandle(workflowId, latest.runId).fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    const input = JSON.parse(Buffer.from(payload!).toString('utf8')) as CollectionWorkflowInput;
+    expect(input.carried?.customer?.email).toBe('ap@moved.example');
+    expect(input.customer.email).toBe(made.contact.email);
     await handle.terminate('test done');
   }, 90_000);
 });

@@ -31,6 +31,7 @@ import {
   waiveFee,
   writeOffInvoice,
 } from '../domain/case/commands.js';
+import { changedContactFields, withContactChanged } from '../domain/case/contact-change.js';
 import { type CaseState, holdsPlanClock, initialCaseState, isHeld, stageOf, withAction, withUnreachable } from '../domain/case/state.js';
 import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, promiseCheck } from '../domain/case/time-outcomes.js';
 import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
@@ -52,6 +53,7 @@ import {
   type CaseView,
   type CollectionWorkflowInput,
   COMMAND_REFUSED,
+  contactChangedSignal,
   type PaymentCommand,
   disputeOpenedSignal,
   disputeResolvedSignal,
@@ -88,8 +90,11 @@ const DAY = 86_400_000;
  * signal or update, records everything in PostgreSQL, and runs each step only if it is still due.
  */
 export async function collectionWorkflow(input: CollectionWorkflowInput): Promise<CaseView> {
-  const { policy, customer } = input;
-  const timezone = customer.timezone;
+  const { policy } = input;
+  // The contact the next message goes to: replaced by `contactChanged`, carried across continue-as-new.
+  let customer = input.carried?.customer ?? input.customer;
+  // The schedule keeps the timezone the case started in (its steps are anchored there).
+  const timezone = input.customer.timezone;
   const workflowId = workflowInfo().workflowId;
   const dueAt = dueDateAnchor(input.dueDate, timezone);
   const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
@@ -152,6 +157,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       actor: 'system',
       details: toJson({ balanceMinor: input.balanceMinor, currency: input.currency, dueDate: input.dueDate, policy: `${policy.name}@${policy.version}`, skippedSteps: policy.steps.slice(0, first).map((s) => s.id) }),
     });
+    // A case of a paused customer holds from its first moment: nothing can go out before the pause lands.
+    if (input.startPaused) apply(pauseCase(state, input.startPaused, context()), input.startPaused.actor, 'signal', 'pause');
   }
 
   // Each command as a signal (refusals recorded) and as an update (refusals answered).
@@ -188,6 +195,15 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   registerCommand(writeOffSignal, writeOffUpdate, 'write off', writeOffInvoice);
   setHandler(deliveryFailedSignal, (failure) => {
     apply(recordDeliveryFailure(state, failure), failure.actor, 'signal', 'delivery failed');
+  });
+  setHandler(contactChangedSignal, ({ contact, actor }) => {
+    if (contact.customerId !== customer.customerId) return;
+    const fields = changedContactFields(customer, contact);
+    if (fields.length === 0) return; // the same contact again (a retried request): nothing to record
+    customer = contact;
+    state = withContactChanged(state, fields);
+    record({ category: 'signal', kind: 'contact_changed', actor, details: { fields } });
+    changed = true;
   });
   setHandler(caseStateQuery, view);
   // Answers of the customer's correspondence, by request id, until deliver() takes them.
@@ -281,7 +297,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       await condition(allHandlersFinished);
       await flush();
       // Signals may land between the flush and the hand-over: whatever is unwritten travels along.
-      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence, pendingEvents, pendingPayments, pendingWaivers, pendingRecords, ...(disputeRecordId ? { disputeRecordId } : {}), ...(planRecordId ? { planRecordId } : {}) } });
+      await continueAsNew<typeof collectionWorkflow>({ ...input, carried: { state, eventSequence, pendingEvents, pendingPayments, pendingWaivers, pendingRecords, customer, ...(disputeRecordId ? { disputeRecordId } : {}), ...(planRecordId ? { planRecordId } : {}) } });
     }
     const next = nextTimedEvent(state, schedule, Date.now());
     publish(next);

@@ -81,6 +81,8 @@ export interface CollectionWorkflowInput {
    * customer's timezone. Tests with second-scale policies set it to "now".
    */
   readonly scheduleAnchor?: string;
+  /** The customer is paused (a customer-level pause): the case starts paused, with this pause. */
+  readonly startPaused?: PauseCommand;
   /** Set only by continue-as-new: the state carried over from the previous run. */
   readonly carried?: CarriedState;
 }
@@ -97,6 +99,15 @@ export interface CarriedState {
   /** Row ids of the open dispute and the active plan. */
   readonly disputeRecordId?: string;
   readonly planRecordId?: string;
+  /** The customer's contact as the last `contactChanged` left it (absent: the input's). */
+  readonly customer?: CustomerContact;
+}
+
+/** The customer's contact changed (through the API): the case uses the new one from now on. */
+export interface ContactChangedCommand {
+  /** The whole new contact; the case works out which fields changed and records them. */
+  readonly contact: CustomerContact;
+  readonly actor: string;
 }
 
 export interface NextAction {
@@ -179,6 +190,9 @@ export const writeOffUpdate = defineUpdate<CaseView, [CloseCaseCommand]>('writeO
 
 /** From the provider webhooks: a message bounced or came back. Signal only: nobody waits on it. */
 export const deliveryFailedSignal = defineSignal<[DeliveryFailureCommand]>('deliveryFailed');
+
+/** Signal only: the API tells every running case of the customer, and nobody waits on an answer. */
+export const contactChangedSignal = defineSignal<[ContactChangedCommand]>('contactChanged');
 
 export const caseStateQuery = defineQuery<CaseView>('caseState');
 

@@ -10,7 +10,7 @@ const minor = z.number().int();
 const uuid = z.string().openapi({ format: 'uuid' });
 const jsonColumn = z.unknown().openapi({ description: 'JSON: its shape depends on the kind of entry.' });
 
-const customerRecordSchema = z
+export const customerRecordSchema = z
   .strictObject({
     id: uuid,
     source: z.string(),

@@ -2,6 +2,7 @@ import { createInvoiceSchema } from '../schemas/invoice.js';
 import type { RowResult } from '../schemas/bulk-import.js';
 import { fieldErrors } from '../validation.js';
 import { createCase } from './create-case.js';
+import { inPool } from './in-pool.js';
 
 type Dependencies = Parameters<typeof createCase>[0];
 
@@ -9,20 +10,6 @@ export type { RowResult } from '../schemas/bulk-import.js';
 
 /** Told about a row that failed for a reason of ours (a database or Temporal error), to log it. */
 export type RowFailureReporter = (index: number, error: unknown) => void;
-
-/** Runs `work` over `items` with at most `limit` in flight (a few lines; not worth a dependency). */
-async function inPool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  });
-  await Promise.all(runners);
-  return results;
-}
 
 /**
  * A backlog in one call: each row is validated and created on its own, so one bad row loses

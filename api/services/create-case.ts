@@ -8,6 +8,7 @@ import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/de
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
 import { caseInputFromRows } from './case-input.js';
+import { activeCustomerPause, casePauseCommand, holdNewCaseForCustomerPause } from './customer-pause.js';
 import { isClosedStatus } from './closed-case.js';
 import { policyFromRow } from './policy-from-row.js';
 
@@ -118,11 +119,14 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     fallback: storedDefault ? policyFromRow(storedDefault) : defaultPolicy,
   });
   const workflowId = caseWorkflowId(invoice);
+  // Read after the invoice row exists: a customer pause taken from now on lists this invoice.
+  const customerPause = await activeCustomerPause(prisma, customer.id);
+  let started = true;
   try {
     await temporal.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
       workflowId,
       taskQueue,
-      args: [caseInputFromRows(invoice, invoice.customer, policy)],
+      args: [{ ...caseInputFromRows(invoice, invoice.customer, policy), ...(customerPause ? { startPaused: casePauseCommand(customerPause, customerPause.pausedBy) } : {}) }],
       staticSummary: `Collect invoice ${invoice.number} from ${invoice.customer.name}`,
       staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
       // The SDK's default (ALLOW_DUPLICATE) would start a fresh ladder once the first run closed.
@@ -130,6 +134,8 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    started = false;
   }
+  if (started) await holdNewCaseForCustomerPause({ prisma, temporal }, invoice, customer.id, customerPause);
   return created ? { ...existingAnswer, kind: 'created' } : existingAnswer;
 }
