@@ -34,7 +34,16 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
       'request',
     );
   });
-  const limit = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => problem(c, 413, { title: 'Payload Too Large', detail: `Request bodies here are limited to ${maxSize} bytes.` }) });
+  // Connection: close, because the rest of a refused body is not read: the server may drop the
+  // connection under it, and a client that reused it would find its next request hung up.
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) => {
+        c.header('Connection', 'close');
+        return problem(c, 413, { title: 'Payload Too Large', detail: `Request bodies here are limited to ${maxSize} bytes.` });
+      },
+    });
   const bulkLimit = limit(maxBodyBytes * 16);
   const defaultLimit = limit(maxBodyBytes);
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/invoices/bulk' ? bulkLimit(c, next) : defaultLimit(c, next)));

@@ -1,4 +1,3 @@
-import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { providersFromConfig } from '../activities/providers/from-config.js';
 import { loadConfig } from '../config/load.js';
@@ -7,6 +6,7 @@ import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { createApp } from './app.js';
 import { postgresCheck, temporalCheck } from './dependency-checks.js';
+import { startHttpServer } from './http-server.js';
 import { requestIdClientInterceptor } from './request-context.js';
 
 const config = loadConfig();
@@ -33,7 +33,7 @@ const app = createApp({
   },
 });
 
-const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
+const server = startHttpServer(app, { hostname: config.API_HOST, port: config.API_PORT }, (info) => {
   logger.info(`API listening on http://${info.address}:${info.port}`);
 });
 

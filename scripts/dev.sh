@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole system on embedded defaults: installs what is missing, starts the Temporal dev
-# server (unless TEMPORAL_ADDRESS is set), creates and migrates the database, starts worker and
-# API. Foreground by default (Ctrl-C stops what it started); `--detach` leaves everything running
-# in the background and `bash scripts/dev-stop.sh` stops it.
+# Runs the whole system on embedded defaults: installs what is missing, runs the doctor's
+# pre-start checks, starts the embedded PostgreSQL (unless DATABASE_URL is set or a server answers
+# on 127.0.0.1:$PGPORT) and the Temporal dev server (unless TEMPORAL_ADDRESS is set), creates and
+# migrates the database, starts worker and API. Foreground by default (Ctrl-C stops all of it);
+# `--detach` leaves everything running in the background and `bash scripts/dev-stop.sh` stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/common.sh
@@ -12,8 +13,14 @@ export DATA_DIR="${DATA_DIR:-$PWD/.data}"  # git-ignored: Temporal's SQLite file
 [ "${1:-}" = "--detach" ] && detach=true
 
 ensure_node_modules
-ensure_postgres
 ensure_prisma_client
+mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
+# A second `npm run dev` replaces the API and worker of the first instead of failing on the port.
+stop_pid_file "$DATA_DIR/run/api.pid" "api/main.ts" "the API of an earlier run" >&2
+stop_pid_file "$DATA_DIR/run/worker.pid" "worker/main.ts" "the worker of an earlier run" >&2
+log "Checking the machine (npm run doctor -- --before-start)"
+node_modules/.bin/tsx scripts/doctor.ts --before-start || die "the doctor found problems (above); fix them and run npm run dev again."
+ensure_dev_postgres
 
 export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
@@ -30,8 +37,8 @@ fi
 log "Creating and migrating the database"
 node_modules/.bin/tsx scripts/migrate.ts
 
-mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
 api_port="${API_PORT:-3000}"
+require_free_port "$api_port" "the API" API_PORT
 log "Starting the worker and the API (logs in $DATA_DIR/logs)"
 node_modules/.bin/tsx worker/main.ts >>"$DATA_DIR/logs/worker.log" 2>&1 &
 echo $! >"$DATA_DIR/run/worker.pid"
@@ -39,14 +46,21 @@ node_modules/.bin/tsx api/main.ts >>"$DATA_DIR/logs/api.log" 2>&1 &
 echo $! >"$DATA_DIR/run/api.pid"
 
 stop_children() {
-  kill "$(cat "$DATA_DIR/run/api.pid")" "$(cat "$DATA_DIR/run/worker.pid")" 2>/dev/null || true
-  rm -f "$DATA_DIR/run/api.pid" "$DATA_DIR/run/worker.pid"
+  stop_pid_file "$DATA_DIR/run/api.pid" "api/main.ts" "the API"
+  stop_pid_file "$DATA_DIR/run/worker.pid" "worker/main.ts" "the worker"
 }
 
-if ! wait_for_http "http://${API_HOST:-127.0.0.1}:${api_port}/health" 60; then
-  tail -n 30 "$DATA_DIR/logs/api.log" >&2 || true
+# Waits for the API's health route; an API or worker that exits meanwhile is reported at once.
+api_pid="$(cat "$DATA_DIR/run/api.pid")" worker_pid="$(cat "$DATA_DIR/run/worker.pid")"
+status=0
+wait_while_alive "$api_pid $worker_pid" 60 http_ok "http://${API_HOST:-127.0.0.1}:${api_port}/health" || status=$?
+if [ "$status" -ne 0 ]; then
+  if kill -0 "$worker_pid" 2>/dev/null; then failed=api; else failed=worker; fi
+  tail -n 30 "$DATA_DIR/logs/$failed.log" >&2 || true
   stop_children
-  die "the API did not answer on port ${api_port}; see $DATA_DIR/logs/api.log"
+  if [ "$failed" = worker ]; then die "the worker exited while starting; see $DATA_DIR/logs/worker.log"; fi
+  [ "$status" -eq 2 ] && die "the API exited while starting; see $DATA_DIR/logs/api.log"
+  die "the API did not answer on port ${api_port} within 60 s; see $DATA_DIR/logs/api.log"
 fi
 
 cat <<INFO
@@ -55,7 +69,8 @@ cat <<INFO
     API:          http://${API_HOST:-127.0.0.1}:${api_port}   (health: /health, readiness: /ready)
     Temporal UI:  ${temporal_ui}
     Temporal:     ${TEMPORAL_ADDRESS} (namespace ${TEMPORAL_NAMESPACE})
-    Logs:         $DATA_DIR/logs/ (worker, api), $DATA_DIR/temporal/
+    Database:     $(node -e 'const u = new URL(process.argv[1]); u.password &&= "***"; console.log(u.href)' "$DATABASE_URL")
+    Logs:         $DATA_DIR/logs/ (worker, api, postgres), $DATA_DIR/temporal/
 
 INFO
 
@@ -65,5 +80,5 @@ if $detach; then
 fi
 
 echo "  Press Ctrl-C to stop."
-trap 'stop_children; bash scripts/stop-temporal.sh >/dev/null 2>&1 || true; exit 0' INT TERM
+trap 'bash scripts/dev-stop.sh || true; exit 0' INT TERM
 wait

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a fresh checkout: installs what is missing, lints, typechecks,
-# then runs vitest against a real Temporal dev server and a fresh PostgreSQL database (the
-# global setup starts and removes both). Ends with one line: "N passed, N failed[, N skipped]".
+# then runs vitest against a real Temporal dev server and a fresh PostgreSQL database on the
+# running server, or on an embedded one when none runs (the global setup starts and removes them). Ends with one line: "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/common.sh
 set -e
 ensure_node_modules
-ensure_postgres
+# A real server when one runs (the machine's cluster is started if installed); otherwise the
+# global setup starts an embedded PostgreSQL.
+start_local_postgres_cluster || log "No PostgreSQL on 127.0.0.1:${PGPORT:-5432}: the tests will use an embedded one"
 ensure_prisma_client
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   log "Making the Temporal CLI available (built once, then cached)"

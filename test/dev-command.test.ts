@@ -1,88 +1,122 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { portAnswers } from '../scripts/doctor/port-holder.js';
 import { freePort } from './support/free-port.js';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
-const maintenanceUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const realServerPort = 5432;
+const maintenanceUrl = `postgresql://postgres@127.0.0.1:${realServerPort}/postgres`;
+/** PATH without Go: the Temporal CLI must come from the cache, not from a build. */
+const pathWithoutGo = (process.env.PATH ?? '').split(delimiter).filter((dir) => !existsSync(join(dir, 'go'))).join(delimiter);
+
+interface DevRun {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  output: string;
+}
 
 /**
- * The README's dev command, run as written (detached) on ports and a data folder of its own:
- * it must leave the Temporal UI and the API answering, with the database created and migrated.
+ * The README's dev command, run as written (detached) on ports and a data folder of its own, with
+ * no DATABASE_URL and no TEMPORAL_ADDRESS: the database is chosen by what answers on PGPORT.
  */
-describe('npm run dev -- --detach', () => {
-  let dataDir: string;
-  let env: NodeJS.ProcessEnv;
-  let databaseName: string;
-  let output = '';
+async function startDev(pgPort: number, database: string): Promise<DevRun> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'collections-dev-'));
+  await chmod(dataDir, 0o755); // run as root, the embedded server runs as the postgres user and must reach it
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: pathWithoutGo,
+    DATA_DIR: dataDir,
+    PGPORT: String(pgPort),
+    PGDATABASE: database,
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    API_PORT: String(apiPort),
+    TEMPORAL_TASK_QUEUE: `dev-command-test`,
+  };
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  const result = await run('npm', ['run', 'dev', '--', '--detach'], { cwd: root, env, timeout: 150_000 });
+  return { dataDir, env, output: result.stdout + result.stderr };
+}
+
+async function stopDev(dev: DevRun | undefined): Promise<void> {
+  if (!dev) return;
+  await run('bash', ['scripts/dev-stop.sh'], { cwd: root, env: dev.env }).catch(() => undefined);
+  await rm(dev.dataDir, { recursive: true, force: true });
+}
+
+async function appliedMigrations(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT count(*)::int AS applied FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+    return rows[0].applied;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('npm run dev -- --detach, with a PostgreSQL running on the default port', () => {
+  let dev: DevRun;
+  const database = `collections_dev_${Date.now()}`;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'collections-dev-'));
-    databaseName = `collections_dev_${Date.now()}`;
-    const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-    env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      TEMPORAL_ADDRESS: '',
-      TEMPORAL_PORT: String(temporalPort),
-      TEMPORAL_UI_PORT: String(uiPort),
-      API_PORT: String(apiPort),
-      DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${databaseName}`,
-      TEMPORAL_TASK_QUEUE: `dev-command-test`,
-    };
-    delete env.TEMPORAL_ADDRESS;
-    const result = await run('npm', ['run', 'dev', '--', '--detach'], { cwd: root, env, timeout: 150_000 });
-    output = result.stdout + result.stderr;
+    dev = await startDev(realServerPort, database);
   }, 180_000);
 
   afterAll(async () => {
-    await run('bash', ['scripts/dev-stop.sh'], { cwd: root, env }).catch(() => undefined);
+    await stopDev(dev);
     const client = new pg.Client({ connectionString: maintenanceUrl });
     await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await client.end();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('prints where the API and the Temporal UI are', () => {
-    expect(output).toContain(`API:          http://127.0.0.1:${env.API_PORT}`);
-    expect(output).toContain(`Temporal UI:  http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+    expect(dev.output).toContain(`API:          http://127.0.0.1:${dev.env.API_PORT}`);
+    expect(dev.output).toContain(`Temporal UI:  http://127.0.0.1:${dev.env.TEMPORAL_UI_PORT}`);
+  });
+
+  it('runs the doctor first', () => {
+    expect(dev.output).toContain('doctor: no problems');
+  });
+
+  it('uses that server and creates nothing embedded', () => {
+    expect(dev.output).toContain(`Using the PostgreSQL server on 127.0.0.1:${realServerPort}`);
+    expect(existsSync(join(dev.dataDir, 'postgres'))).toBe(false);
+    expect(existsSync(join(dev.dataDir, 'run', 'postgres.pid'))).toBe(false);
   });
 
   it('leaves the API answering its health route', async () => {
-    const response = await fetch(`http://127.0.0.1:${env.API_PORT}/health`);
+    const response = await fetch(`http://127.0.0.1:${dev.env.API_PORT}/health`);
     expect(response.status).toBe(200);
   });
 
   it('leaves the API ready: PostgreSQL and Temporal both reachable', async () => {
-    const response = await fetch(`http://127.0.0.1:${env.API_PORT}/ready`);
+    const response = await fetch(`http://127.0.0.1:${dev.env.API_PORT}/ready`);
     expect(response.status, await response.clone().text()).toBe(200);
   });
 
   it('leaves the Temporal Web UI answering on its port', async () => {
-    const response = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
+    const response = await fetch(`http://127.0.0.1:${dev.env.TEMPORAL_UI_PORT}/`);
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/<html/i);
   });
 
-  it('creates and migrates the database', async () => {
-    const client = new pg.Client({ connectionString: env.DATABASE_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query('SELECT count(*)::int AS applied FROM _prisma_migrations WHERE finished_at IS NOT NULL');
-      expect(rows[0].applied).toBeGreaterThan(0);
-    } finally {
-      await client.end();
-    }
+  it('creates and migrates the database on that server', async () => {
+    expect(await appliedMigrations(`postgresql://postgres@127.0.0.1:${realServerPort}/${database}`)).toBeGreaterThan(0);
   });
 
   it('starts the worker, which bundles the workflows and polls its task queue', async () => {
-    const logPath = join(dataDir, 'logs', 'worker.log');
+    const logPath = join(dev.dataDir, 'logs', 'worker.log');
     const polling = 'worker polling task queue dev-command-test';
     // The API answers before the worker has finished bundling; give the bundle time.
     for (let waited = 0; waited < 60_000; waited += 500) {
@@ -91,4 +125,33 @@ describe('npm run dev -- --detach', () => {
     }
     expect(await readFile(logPath, 'utf8')).toContain(polling);
   }, 70_000);
+});
+
+describe('npm run dev -- --detach, with nothing on the PostgreSQL port and no DATABASE_URL', () => {
+  let dev: DevRun | undefined;
+  let pgPort: number;
+
+  beforeAll(async () => {
+    pgPort = await freePort();
+    dev = await startDev(pgPort, 'collections');
+  }, 180_000);
+
+  afterAll(() => stopDev(dev));
+
+  it('starts the embedded PostgreSQL on that port, with its cluster under the data folder', () => {
+    expect(dev!.output).toContain(`Starting the embedded PostgreSQL on 127.0.0.1:${pgPort}`);
+    expect(existsSync(join(dev!.dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+  });
+
+  it('leaves the API ready on the embedded database', async () => {
+    const response = await fetch(`http://127.0.0.1:${dev!.env.API_PORT}/ready`);
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(await appliedMigrations(`postgresql://postgres:postgres@127.0.0.1:${pgPort}/collections`)).toBeGreaterThan(0);
+  });
+
+  it('stops the embedded PostgreSQL with scripts/dev-stop.sh', async () => {
+    await run('bash', ['scripts/dev-stop.sh'], { cwd: root, env: dev!.env });
+    expect(await portAnswers(pgPort)).toBe(false);
+    expect(await portAnswers(Number(dev!.env.API_PORT))).toBe(false);
+  }, 60_000);
 });

@@ -6,11 +6,13 @@ import type { TestProject } from 'vitest/node';
 import { migrate } from '../scripts/migrator/migrator.js';
 import { workflowInterceptorModules, workflowsPath } from '../worker/create-worker.js';
 import { createTestDatabase } from './support/database.js';
+import { startTestPostgres } from './support/test-postgres.js';
 import { startTemporalDevServer } from './support/temporal-dev-server.js';
 
 /**
  * Once per run: a Temporal dev server on free ports with a throw-away SQLite file (or the server
- * at TEMPORAL_ADDRESS), a fresh migrated PostgreSQL database, and the workflow bundle built once.
+ * at TEMPORAL_ADDRESS), a fresh migrated PostgreSQL database (on the running server, or on an
+ * embedded one when none runs), and the workflow bundle built once.
  * The returned teardown removes all of it, also when tests failed.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -19,6 +21,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error('teardown:', error));
   };
   try {
+    const postgres = await startTestPostgres();
+    cleanups.push(postgres.stop);
+    // Test files read it too (test/support/database.ts); workers inherit this process's environment.
+    process.env.TEST_POSTGRES_URL = postgres.serverUrl;
+    if (postgres.kind === 'embedded') console.log(`No PostgreSQL server running: tests use an embedded one (${new URL(postgres.serverUrl).host})`);
     const [temporal, database, bundleDir] = await Promise.all([
       startTemporalDevServer(),
       createTestDatabase('collections_test'),

@@ -19,17 +19,109 @@ ensure_node_modules() {
   fi
 }
 
-# The local PostgreSQL cluster, started if it is down (the machines' own command; needs root).
-ensure_postgres() {
-  local host="${PGHOST:-127.0.0.1}" port="${PGPORT:-5432}"
-  if pg_isready -q -h "$host" -p "$port" 2>/dev/null; then return 0; fi
-  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
-    log "Starting the local PostgreSQL cluster"
-    local version; version="$(ls /etc/postgresql | sort -V | tail -1)"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
-    for _ in $(seq 1 30); do pg_isready -q -h "$host" -p "$port" && return 0; sleep 1; done
+# The machine's own PostgreSQL cluster, started if it is installed and down (CI machines; needs
+# root). Returns non-zero when nothing answers afterwards: callers fall back to the embedded one.
+start_local_postgres_cluster() {
+  local port="${PGPORT:-5432}"
+  port_answers 127.0.0.1 "$port" && return 0
+  command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ] || return 1
+  log "Starting the local PostgreSQL cluster"
+  local version; version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  for _ in $(seq 1 30); do port_answers 127.0.0.1 "$port" && return 0; sleep 1; done
+  return 1
+}
+
+# The database for `npm run dev`, exported as DATABASE_URL. In order: a set DATABASE_URL; the
+# embedded server a detached run left running; a server answering on 127.0.0.1:$PGPORT (5432);
+# else the embedded PostgreSQL (scripts/start-embedded-postgres.sh) with its data in $DATA_DIR.
+# The database is $PGDATABASE (collections); the migrator creates it.
+ensure_dev_postgres() {
+  local port="${PGPORT:-5432}" database="${PGDATABASE:-collections}"
+  if [ -n "${DATABASE_URL:-}" ]; then
+    log "Using the database at DATABASE_URL"
+  elif pid_file_is_ours "$DATA_DIR/run/postgres.pid" "embedded-postgres/serve.ts"; then
+    log "Using the embedded PostgreSQL already running on 127.0.0.1:$port"
+    export DATABASE_URL="postgresql://postgres:postgres@127.0.0.1:$port/$database"
+  elif port_answers 127.0.0.1 "$port"; then
+    log "Using the PostgreSQL server on 127.0.0.1:$port"
+    export DATABASE_URL="postgresql://postgres@127.0.0.1:$port/$database"
+  else
+    bash scripts/start-embedded-postgres.sh
+    export DATABASE_URL="postgresql://postgres:postgres@127.0.0.1:$port/$database"
   fi
-  die "PostgreSQL is not answering on $host:$port. Start it, or set DATABASE_URL to a server that runs."
+}
+
+# True when something accepts TCP connections on host:port (Node only: no pg_isready or nc needed).
+port_answers() {
+  node -e 'const s = require("node:net").connect({ host: process.argv[1], port: Number(process.argv[2]) });
+    s.setTimeout(1000, () => process.exit(1));
+    s.on("connect", () => process.exit(0)).on("error", () => process.exit(1));' "$1" "$2"
+}
+
+# Who listens on a TCP port, like "postgres (pid 123)"; "an unknown process" when neither ss nor
+# lsof can tell (another user's process, or neither tool installed).
+port_holder() {
+  local port="$1" out=""
+  if command -v ss >/dev/null; then
+    out="$(ss -Hltnp "sport = :$port" 2>/dev/null || true)"
+    if [[ "$out" =~ \(\(\"([^\"]+)\",pid=([0-9]+) ]]; then echo "${BASH_REMATCH[1]} (pid ${BASH_REMATCH[2]})"; return; fi
+  fi
+  if command -v lsof >/dev/null; then
+    out="$(lsof -nP -iTCP:"$port" -sTCP:LISTEN -Fpc 2>/dev/null || true)"
+    if [[ "$out" =~ p([0-9]+)[[:space:]]+c([^[:space:]]+) ]]; then echo "${BASH_REMATCH[2]} (pid ${BASH_REMATCH[1]})"; return; fi
+  fi
+  echo "an unknown process"
+}
+
+# Fails at once when a port we are about to listen on is taken, naming the process holding it.
+require_free_port() {
+  local port="$1" what="$2" variable="$3"
+  if port_answers 127.0.0.1 "$port"; then
+    die "port $port, wanted for $what, is taken by $(port_holder "$port"). Stop that process, or set $variable to a free port."
+  fi
+}
+
+# The command line of a running process ("" when it is gone).
+process_args() {
+  local pid="$1"
+  if [ -r "/proc/$pid/cmdline" ]; then tr '\0' ' ' <"/proc/$pid/cmdline"; else ps -o args= -p "$pid" 2>/dev/null || true; fi
+}
+
+# True when a pid file names a live process whose command line contains the pattern: a stale file
+# whose pid now belongs to some other process is not trusted.
+pid_file_is_ours() {
+  local pid_file="$1" pattern="$2" pid
+  [ -f "$pid_file" ] || return 1
+  pid="$(cat "$pid_file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$(process_args "$pid")" == *"$pattern"* ]]
+}
+
+# Stops the process in a pid file if it is ours (TERM, then KILL after 10 s); removes the file.
+stop_pid_file() {
+  local pid_file="$1" pattern="$2" name="$3" pid
+  if pid_file_is_ours "$pid_file" "$pattern"; then
+    pid="$(cat "$pid_file")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+    echo "stopped $name (pid $pid)"
+  fi
+  rm -f "$pid_file"
+}
+
+# Runs a check every 0.2 s until it passes (0), one of the processes exits (2: reported at once,
+# not at the deadline), or the seconds run out (1). Usage: wait_while_alive "PID [PID...]" SECONDS CHECK...
+wait_while_alive() {
+  local pids="$1" seconds="$2" pid; shift 2
+  local deadline=$((SECONDS + seconds))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    "$@" && return 0
+    for pid in $pids; do kill -0 "$pid" 2>/dev/null || return 2; done
+    sleep 0.2
+  done
+  return 1
 }
 
 # The generated Prisma client (generated/ is not committed), rebuilt when the schema is newer.
@@ -40,12 +132,7 @@ ensure_prisma_client() {
   fi
 }
 
-# Waits for an HTTP URL to answer 2xx.
-wait_for_http() {
-  local url="$1" seconds="${2:-60}"
-  for _ in $(seq 1 "$seconds"); do
-    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
-    sleep 1
-  done
-  return 1
+# True when an HTTP URL answers 2xx (Node's fetch: curl may be missing).
+http_ok() {
+  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"
 }
