@@ -25,9 +25,9 @@ type Operation = 'encode' | 'decode';
 /**
  * Temporal's codec server protocol (POST …/encode, …/decode with Payloads as protobuf JSON), so the
  * Web UI and the CLI show decrypted data to those allowed to see it:
- * - `POST /codec/{encode|decode}` with `Authorization: Bearer <CODEC_SERVER_TOKEN or admin API key>`
+ * - `POST /codec/{(?:encode|decode)}` with `Authorization: Bearer <CODEC_SERVER_TOKEN or admin API key>`
  *   (the CLI: `--codec-endpoint …/codec --codec-auth "Bearer …"`);
- * - `POST /codec/<CODEC_SERVER_TOKEN>/{encode|decode}`: the Web UI started by `temporal server
+ * - `POST /codec/<CODEC_SERVER_TOKEN>/{(?:encode|decode)}`: the Web UI started by `temporal server
  *   start-dev --ui-codec-endpoint` cannot send a header, so the token is in its endpoint's path.
  *   The protocol only looks at the last path segment, so this is still a conforming endpoint.
  */
@@ -41,7 +41,7 @@ export function codecRoutes(options: CodecServerOptions): Hono<CodecEnv> {
     bodyLimit({ maxSize: options.maxBodyBytes, onError: (c) => problem(c, 413, { title: 'Payload Too Large', detail: `Codec requests are limited to ${options.maxBodyBytes} bytes.` }) }),
   );
 
-  app.post('/codec/:operation{encode|decode}', async (c) => {
+  app.post('/codec/:operation{(?:encode|decode)}', async (c) => {
     const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
     const caller = await codecCaller(presented, options.token, options.prisma);
     if (!caller.ok) {
@@ -51,7 +51,7 @@ export function codecRoutes(options: CodecServerOptions): Hono<CodecEnv> {
     return run(c, c.req.param('operation') as Operation, caller.who);
   });
 
-  app.post('/codec/:token/:operation{encode|decode}', async (c) => {
+  app.post('/codec/:token/:operation{(?:encode|decode)}', async (c) => {
     if (!isCodecToken(c.req.param('token'), options.token)) {
       return problem(c, 401, { title: 'Unauthorized', detail: 'The codec endpoint path does not carry the codec server token.' });
     }

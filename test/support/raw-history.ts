@@ -1,6 +1,9 @@
 import { Client, type ConnectionLike } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// A CommonJS module: Node's ESM loader cannot see its named exports, so take the default.
+import proto, { type temporal } from '@temporalio/proto';
+
+const { History } = proto.temporal.api.history.v1;
 
 /**
  * A workflow's history as the server stores it, fetched by a client WITHOUT the codec: what an
@@ -13,7 +16,7 @@ export async function rawHistory(connection: ConnectionLike, namespace: string, 
 
 /** The history serialized as protobuf, the bytes the server persists. */
 export function historyBytes(history: temporal.api.history.v1.IHistory): Buffer {
-  return Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+  return Buffer.from(History.encode(history).finish());
 }
 
 /** Every Payload anywhere in a message (inputs, results, summaries, failures' encoded attributes…). */
