@@ -18,9 +18,10 @@ const expected = 'id:base64key entries, newest first, separated by commas or lin
  */
 export const encryptionKeyList = z.string().transform((text, ctx): EncryptionKey[] => {
   const entries = text
-    .split(/[,\n]/)
+    .split('\n')
+    .flatMap((line) => line.replace(/#.*$/, '').split(','))
     .map((entry) => entry.trim())
-    .filter((entry) => entry !== '' && !entry.startsWith('#'));
+    .filter((entry) => entry !== '');
   if (entries.length === 0) {
     ctx.addIssue({ code: 'custom', message: `must hold at least one key: ${expected}` });
     return z.NEVER;

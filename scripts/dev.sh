@@ -14,6 +14,16 @@ export DATA_DIR="${DATA_DIR:-$PWD/.data}"  # git-ignored: Temporal's SQLite file
 ensure_node_modules
 ensure_postgres
 ensure_prisma_client
+ensure_dev_encryption
+
+api_port="${API_PORT:-3000}"
+api_browser_host="${API_HOST:-127.0.0.1}"
+[ "$api_browser_host" = "0.0.0.0" ] && api_browser_host=127.0.0.1
+ui_port="${TEMPORAL_UI_PORT:-8233}"
+# The Web UI decodes payloads through the API's codec server; it cannot send a header, so the
+# endpoint carries the codec token in its path (README "Encryption of payloads").
+export CODEC_CORS_ORIGINS="${CODEC_CORS_ORIGINS:-http://127.0.0.1:${ui_port},http://localhost:${ui_port}}"
+export TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-http://${api_browser_host}:${api_port}/codec/${CODEC_SERVER_TOKEN}}"
 
 export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
@@ -31,7 +41,6 @@ log "Creating and migrating the database"
 node_modules/.bin/tsx scripts/migrate.ts
 
 mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
-api_port="${API_PORT:-3000}"
 log "Starting the worker and the API (logs in $DATA_DIR/logs)"
 node_modules/.bin/tsx worker/main.ts >>"$DATA_DIR/logs/worker.log" 2>&1 &
 echo $! >"$DATA_DIR/run/worker.pid"
@@ -55,6 +64,7 @@ cat <<INFO
     API:          http://${API_HOST:-127.0.0.1}:${api_port}   (health: /health, readiness: /ready)
     Temporal UI:  ${temporal_ui}
     Temporal:     ${TEMPORAL_ADDRESS} (namespace ${TEMPORAL_NAMESPACE})
+    Codec server: http://${api_browser_host}:${api_port}/codec   (token in ${DATA_DIR}/codec-server-token unless CODEC_SERVER_TOKEN is set)
     Logs:         $DATA_DIR/logs/ (worker, api), $DATA_DIR/temporal/
 
 INFO

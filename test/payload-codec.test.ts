@@ -98,7 +98,7 @@ describe('payload encryption keys from the configuration', () => {
     const dir = await mkdtemp(join(tmpdir(), 'keys-'));
     dirs.push(dir);
     const file = join(dir, 'keys');
-    await writeFile(file, `# newest first\n${newKey}\n\n${oldKey}\n`);
+    await writeFile(file, `# newest first, the old one kept to read old cases\n${newKey} # since 2026\n\n${oldKey}\n`);
     expect(payloadEncryptionKeys(parseConfig({ PAYLOAD_ENCRYPTION_KEY_FILE: file })).map((k) => k.id)).toEqual(['2026-new', '2025-old']);
     expect(problemsOf(() => payloadEncryptionKeys(parseConfig({ PAYLOAD_ENCRYPTION_KEY_FILE: join(dir, 'absent') })))).toEqual([expect.stringMatching(/^PAYLOAD_ENCRYPTION_KEY_FILE names a file that cannot be read \(ENOENT\)/)]);
     await writeFile(file, 'k1:short\n');
