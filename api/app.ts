@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import { problem } from './problem.js';
+import { type CodecServerOptions, codecRoutes } from './routes/codec.js';
 import { requestContext } from './request-context.js';
 import type { ReadinessCheck } from './readiness.js';
 import { type CaseRouteDependencies, caseRoutes } from './routes/cases.js';
@@ -20,9 +21,16 @@ export interface AppDependencies {
   /** The case routes need the database and Temporal; without them only health and docs are served. */
   readonly cases?: CaseRouteDependencies;
   readonly maxBodyBytes?: number;
+  /** The codec server (needs `cases` for the admin keys); without it /codec is not served. */
+  readonly codec?: Pick<CodecServerOptions, 'codec' | 'token' | 'corsOrigins'>;
 }
 
-export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
+/** The Web UI's codec endpoint carries the codec token in its path: never write it to the log. */
+function withoutCodecToken(path: string): string {
+  return path.replace(/^\/codec\/[^/]+\/(encode|decode)$/, '/codec/<token>/$1');
+}
+
+export function createApp({ logger, readinessChecks, cases, codec, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
   const app = new OpenAPIHono();
   app.use(requestId());
   app.use((c, next) => requestContext.run({ requestId: c.get('requestId') }, next));
@@ -30,7 +38,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
     const started = performance.now();
     await next();
     logger.info(
-      { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      { requestId: c.get('requestId'), method: c.req.method, path: withoutCodecToken(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) },
       'request',
     );
   });
@@ -50,6 +58,7 @@ export function createApp({ logger, readinessChecks, cases, maxBodyBytes = 1024 
   app.route('/', healthRoutes({ checks: readinessChecks }));
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, legalPartner: cases.legalPartner, secret: cases.paymentWebhookSecret }));
+  if (cases && codec) app.route('/', codecRoutes({ ...codec, prisma: cases.prisma, logger, maxBodyBytes: maxBodyBytes * 16 }));
   if (cases) app.route('/', policyRoutes(cases.prisma));
   // Before the case routes: their /v1/* middleware (auth, Idempotency-Key) must not run twice.
   if (cases) app.route('/', customerRoutes(cases, logger));

@@ -1,15 +1,19 @@
 import { Client, Connection } from '@temporalio/client';
 import { providersFromConfig } from '../activities/providers/from-config.js';
-import { loadConfig } from '../config/load.js';
+import { encryptingDataConverter } from '../codec/data-converter.js';
+import { loadConfig, orExitOnConfigError } from '../config/load.js';
 import { createLogger } from '../config/logger.js';
+import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
+import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec.js';
 import { createApp } from './app.js';
 import { postgresCheck, temporalCheck } from './dependency-checks.js';
 import { startHttpServer } from './http-server.js';
 import { requestIdClientInterceptor } from './request-context.js';
 
 const config = loadConfig();
+const encryptionKeys = orExitOnConfigError(() => payloadEncryptionKeys(config));
 const logger = createLogger(config, 'api');
 const prisma = createPrismaClient(config.DATABASE_URL);
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
@@ -17,10 +21,11 @@ const temporal = Connection.lazy(temporalConnectionSettings(config));
 
 const app = createApp({
   logger,
+  codec: { codec: new AesGcmPayloadCodec(encryptionKeys), corsOrigins: config.CODEC_CORS_ORIGINS, ...(config.CODEC_SERVER_TOKEN ? { token: config.CODEC_SERVER_TOKEN } : {}) },
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
   cases: {
     prisma,
-    temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE, interceptors: { workflow: [requestIdClientInterceptor] } }),
+    temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(encryptionKeys), interceptors: { workflow: [requestIdClientInterceptor] } }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     // The worker hands cases to the partner; the API tells it of payments that arrive afterwards.
     legalPartner: providersFromConfig(config).legalPartner,

@@ -24,12 +24,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 
 let cached: Config | undefined;
 
-/** The process's configuration; on a bad or missing value prints what is wrong and exits. */
-export function loadConfig(): Config {
-  if (cached) return cached;
+/** Runs a configuration step; on a ConfigError prints what is wrong and exits with EX_CONFIG (78). */
+export function orExitOnConfigError<T>(step: () => T): T {
   try {
-    cached = parseConfig(process.env);
-    return cached;
+    return step();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -37,4 +35,10 @@ export function loadConfig(): Config {
     }
     throw error;
   }
+}
+
+/** The process's configuration; on a bad or missing value prints what is wrong and exits. */
+export function loadConfig(): Config {
+  cached ??= orExitOnConfigError(() => parseConfig(process.env));
+  return cached;
 }

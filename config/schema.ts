@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { encryptionKeyList } from './encryption-keys.js';
 
 const postgresUrl = z
   .string()
@@ -21,6 +22,11 @@ const perSecond = (hint: string) =>
     .number({ message: `must be a number of requests per second (${hint})` })
     .positive(`must be a positive number of requests per second (${hint})`)
     .max(100_000, `must be at most 100000 requests per second (${hint})`);
+
+const originList = z
+  .string()
+  .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like http://127.0.0.1:8233, separated by commas (scheme, host and port; no path)')).min(1, 'must name at least one origin'));
 
 const nonEmpty = (hint: string) => z.string().trim().min(1, `must not be empty (${hint})`);
 const optionalSecret = (hint: string) => nonEmpty(hint).optional();
@@ -69,6 +75,13 @@ export const configSchema = z
     /** task: a collector's call task in TaskRouter; voice: an automated reminder call. */
     TWILIO_CALL_MODE: z.enum(['task', 'voice'], { message: 'must be task (a TaskRouter call task for a collector) or voice (an automated reminder call)' }).default('task'),
     LEGAL_PARTNER_EMAIL: z.email('must be an email address, like cases@lawfirm.example').optional(),
+    /** Payload encryption (README "Encryption of payloads"): exactly one of the two. */
+    PAYLOAD_ENCRYPTION_KEYS: encryptionKeyList.optional(),
+    PAYLOAD_ENCRYPTION_KEY_FILE: nonEmpty('a path to a file of id:base64key lines, newest first').optional(),
+    /** The codec server's own bearer token (the Web UI's codec endpoint carries it in its path). */
+    CODEC_SERVER_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, 'must be at least 32 letters, digits, - or _ (openssl rand -hex 32)').optional(),
+    /** Browser origins (the Temporal Web UI) allowed to call the codec server. */
+    CODEC_CORS_ORIGINS: originList.default(['http://127.0.0.1:8233', 'http://localhost:8233']),
     /** Provider rate limits (requests per second), applied as Temporal task-queue rate limits; README "Rate limits". */
     SENDGRID_MAX_PER_SECOND: perSecond('SendGrid mail sends, like 100').default(100),
     LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),
@@ -89,6 +102,9 @@ export const configSchema = z
     together(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'], 'Twilio needs account, token and caller number');
     together(['LOB_API_KEY', 'LOB_FROM_ADDRESS_ID'], 'Lob needs a key and the sender address');
     together(['TWILIO_WORKSPACE_SID', 'TWILIO_WORKFLOW_SID'], 'call tasks need a TaskRouter workspace and workflow');
+    if (config.PAYLOAD_ENCRYPTION_KEYS && config.PAYLOAD_ENCRYPTION_KEY_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEY_FILE'], message: 'must not be set together with PAYLOAD_ENCRYPTION_KEYS (keys come from one place)' });
+    }
     if (config.TWILIO_WORKSPACE_SID && !config.TWILIO_ACCOUNT_SID) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'must be set when TWILIO_WORKSPACE_SID is (call tasks go through Twilio)' });
     }

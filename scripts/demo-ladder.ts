@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { caseInputFromRows } from '../api/services/case-input.js';
-import { loadConfig } from '../config/load.js';
+import { encryptingDataConverter } from '../codec/data-converter.js';
+import { loadConfig, orExitOnConfigError } from '../config/load.js';
+import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { defaultPolicy } from '../domain/default-policy.js';
 import { parsePolicy } from '../domain/policy.js';
@@ -18,7 +20,7 @@ const { values } = parseArgs({ options: { 'no-pay': { type: 'boolean', default: 
 const config = loadConfig();
 const prisma = createPrismaClient(config.DATABASE_URL);
 const connection = await Connection.connect(temporalConnectionSettings(config));
-const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(orExitOnConfigError(() => payloadEncryptionKeys(config))) });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const demoPolicy = parsePolicy({

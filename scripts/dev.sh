@@ -18,6 +18,16 @@ mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
 # A second `npm run dev` replaces the API and worker of the first instead of failing on the port.
 stop_pid_file "$DATA_DIR/run/api.pid" "api/main.ts" "the API of an earlier run" >&2
 stop_pid_file "$DATA_DIR/run/worker.pid" "worker/main.ts" "the worker of an earlier run" >&2
+ensure_dev_encryption
+
+api_port="${API_PORT:-3000}"
+api_browser_host="${API_HOST:-127.0.0.1}"
+[ "$api_browser_host" = "0.0.0.0" ] && api_browser_host=127.0.0.1
+ui_port="${TEMPORAL_UI_PORT:-8233}"
+# The Web UI decodes payloads through the API's codec server; it cannot send a header, so the
+# endpoint carries the codec token in its path (README "Encryption of payloads").
+export CODEC_CORS_ORIGINS="${CODEC_CORS_ORIGINS:-http://127.0.0.1:${ui_port},http://localhost:${ui_port}}"
+export TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-http://${api_browser_host}:${api_port}/codec/${CODEC_SERVER_TOKEN}}"
 log "Checking the machine (npm run doctor -- --before-start)"
 node_modules/.bin/tsx scripts/doctor.ts --before-start || die "the doctor found problems (above); fix them and run npm run dev again."
 ensure_dev_postgres
@@ -37,7 +47,6 @@ fi
 log "Creating and migrating the database"
 node_modules/.bin/tsx scripts/migrate.ts
 
-api_port="${API_PORT:-3000}"
 require_free_port "$api_port" "the API" API_PORT
 log "Starting the worker and the API (logs in $DATA_DIR/logs)"
 node_modules/.bin/tsx worker/main.ts >>"$DATA_DIR/logs/worker.log" 2>&1 &
@@ -70,6 +79,7 @@ cat <<INFO
     Temporal UI:  ${temporal_ui}
     Temporal:     ${TEMPORAL_ADDRESS} (namespace ${TEMPORAL_NAMESPACE})
     Database:     $(node -e 'const u = new URL(process.argv[1]); u.password &&= "***"; console.log(u.href)' "$DATABASE_URL")
+    Codec server: http://${api_browser_host}:${api_port}/codec   (token in ${DATA_DIR}/codec-server-token unless CODEC_SERVER_TOKEN is set)
     Logs:         $DATA_DIR/logs/ (worker, api, postgres), $DATA_DIR/temporal/
 
 INFO

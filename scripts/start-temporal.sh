@@ -2,6 +2,7 @@
 # Starts the Temporal dev server in the background, with a persistent SQLite file and the Web UI,
 # waits until it answers, and registers the project's search attributes. Idempotent: when the
 # server it started earlier is still running, it only re-registers. Stop it with stop-temporal.sh.
+# TEMPORAL_UI_CODEC_ENDPOINT (set by dev.sh) is where the Web UI decodes payloads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/common.sh
@@ -31,6 +32,7 @@ else
     --namespace "$namespace" \
     --db-filename "$state_dir/temporal.sqlite" \
     --log-level warn \
+    ${TEMPORAL_UI_CODEC_ENDPOINT:+--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT"} \
     >>"$state_dir/server.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$pid_file"

@@ -25,6 +25,7 @@ import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, type CustomerOverrides, secondScalePolicy } from './support/fixtures.js';
+import { suiteDataConverter } from './support/payload-encryption.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 import { isoInstant } from './support/clock.js';
 
@@ -360,7 +361,7 @@ describe('determinism', () => {
   const replay = async (histories: AsyncIterable<{ workflowId: string; history: unknown }> | Iterable<{ workflowId: string; history: unknown }>) => {
     const failures: string[] = [];
     const replayedIds: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories as never)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: suiteDataConverter() }, histories as never)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
       replayedIds.push(result.workflowId);
     }

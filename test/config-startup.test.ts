@@ -20,6 +20,9 @@ describe('a process started with bad configuration', () => {
     ['api/main.ts', { API_PORT: 'eighty' }, /API_PORT must be a TCP port number/],
     ['worker/main.ts', { TEMPORAL_ADDRESS: 'no-port-here' }, /TEMPORAL_ADDRESS must be host:port, like 127.0.0.1:7233/],
     ['scripts/migrate.ts', { DATABASE_URL: 'mysql://root@localhost/app' }, /DATABASE_URL must be a PostgreSQL URL/],
+    ['worker/main.ts', { PAYLOAD_ENCRYPTION_KEYS: '', PAYLOAD_ENCRYPTION_KEY_FILE: '' }, /PAYLOAD_ENCRYPTION_KEYS must be set/],
+    ['api/main.ts', { PAYLOAD_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' }, /PAYLOAD_ENCRYPTION_KEYS must be id:base64key entries.*entry 1 \(id k1\) is not 32 bytes/],
+    ['api/main.ts', { PAYLOAD_ENCRYPTION_KEYS: '', PAYLOAD_ENCRYPTION_KEY_FILE: '/nonexistent/keys' }, /PAYLOAD_ENCRYPTION_KEY_FILE names a file that cannot be read/],
   ])('%s stops with exit code 78 and names the variable', async (entry, env, message) => {
     const { code, stderr } = await start(entry, env);
     expect(code).toBe(78);

@@ -10,6 +10,7 @@ import { caseStateQuery, collectionWorkflowId, collectionWorkflowType } from '..
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { type ProviderServers, startProviderServers } from './support/provider-servers.js';
+import { suiteDataConverter } from './support/payload-encryption.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const prisma = createPrismaClient(inject('databaseUrl'));
@@ -33,6 +34,7 @@ async function startWorkerProcess(env: Record<string, string> = {}): Promise<Chi
       TEMPORAL_TASK_QUEUE: taskQueue,
       DATABASE_URL: inject('databaseUrl'),
       WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+      PAYLOAD_ENCRYPTION_KEYS: inject('payloadEncryptionKeys'),
       PROVIDER_BASE_URL: servers.baseUrl,
       SINK_DIR: `/tmp/${taskQueue}`,
       ...env,
@@ -48,7 +50,7 @@ async function startWorkerProcess(env: Record<string, string> = {}): Promise<Chi
 beforeAll(async () => {
   servers = await startProviderServers();
   connection = await Connection.connect({ address: inject('temporalAddress') });
-  client = new Client({ connection, namespace: inject('temporalNamespace') });
+  client = new Client({ connection, namespace: inject('temporalNamespace'), dataConverter: suiteDataConverter() });
 });
 afterAll(async () => {
   for (const worker of workers) worker.kill('SIGKILL');

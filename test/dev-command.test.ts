@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -113,6 +113,28 @@ describe('npm run dev -- --detach, with a PostgreSQL running on the default port
 
   it('creates and migrates the database on that server', async () => {
     expect(await appliedMigrations(`postgresql://postgres@127.0.0.1:${realServerPort}/${database}`)).toBeGreaterThan(0);
+  });
+
+  it('creates a development encryption key and codec token readable by their owner only, and points the Web UI at the codec server', async () => {
+    const keyFile = join(dev.dataDir, 'payload-encryption-keys');
+    expect(await readFile(keyFile, 'utf8')).toMatch(/^dev-\d{14}:[A-Za-z0-9+/]{43}=$/m);
+    expect((await stat(keyFile)).mode & 0o077).toBe(0);
+    const token = (await readFile(join(dev.dataDir, 'codec-server-token'), 'utf8')).trim();
+    expect((await stat(join(dev.dataDir, 'codec-server-token'))).mode & 0o077).toBe(0);
+    const endpoint = `http://127.0.0.1:${dev.env.API_PORT}/codec/${token}`;
+    const settings = (await (await fetch(`http://127.0.0.1:${dev.env.TEMPORAL_UI_PORT}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(settings.Codec?.Endpoint).toBe(endpoint);
+    // What the UI does from its page: a preflight from its origin, then a decode through that endpoint.
+    const origin = `http://127.0.0.1:${dev.env.TEMPORAL_UI_PORT}`;
+    const preflight = await fetch(`${endpoint}/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"hello"').toString('base64') };
+    const encoded = await fetch(`${endpoint}/encode`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [plain] }) });
+    expect(encoded.status).toBe(200);
+    const decoded = await fetch(`${endpoint}/decode`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: await encoded.text() });
+    expect(await decoded.json()).toEqual({ payloads: [plain] });
+    expect((await fetch(`http://127.0.0.1:${dev.env.API_PORT}/codec/decode`, { method: 'POST', body: JSON.stringify({ payloads: [] }) })).status).toBe(401);
+    expect(await readFile(join(dev.dataDir, 'logs', 'api.log'), 'utf8')).not.toContain(token);
   });
 
   it('starts the worker, which bundles the workflows and polls its task queue', async () => {

@@ -56,11 +56,18 @@ describe('docker-compose.yml', () => {
 
   it('points worker and API at the compose services, with settings the app accepts', async () => {
     const { parseConfig } = await import('../config/load.js');
+    // `${VAR:?message}` makes compose refuse to start unless the operator sets VAR: stand in a well-formed value.
+    const operatorSets: Record<string, string> = { PAYLOAD_ENCRYPTION_KEYS: `compose-test:${Buffer.alloc(32, 7).toString('base64')}` };
     for (const name of ['setup', 'worker', 'api']) {
-      const config = parseConfig(services[name]?.environment ?? {});
+      const environment = Object.entries(services[name]?.environment ?? {}).map(([key, value]) => [key, /^\$\{\w+:\?/.test(value) ? (operatorSets[key] ?? value) : value]);
+      const config = parseConfig(Object.fromEntries(environment));
       expect(config.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
       expect(new URL(config.DATABASE_URL).hostname, name).toBe('postgres');
     }
+  });
+
+  it('takes the payload encryption keys from the operator, never from the file', () => {
+    for (const name of ['worker', 'api']) expect(services[name]?.environment?.PAYLOAD_ENCRYPTION_KEYS, name).toMatch(/^\$\{PAYLOAD_ENCRYPTION_KEYS:\?.+\}$/);
   });
 
   it('runs the entry points that exist in this repository', () => {

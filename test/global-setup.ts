@@ -1,8 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
+import { failureConverterPath } from '../codec/data-converter.js';
 import { migrate } from '../scripts/migrator/migrator.js';
 import { workflowInterceptorModules, workflowsPath } from '../worker/create-worker.js';
 import { createTestDatabase } from './support/database.js';
@@ -12,7 +14,7 @@ import { startTemporalDevServer } from './support/temporal-dev-server.js';
 /**
  * Once per run: a Temporal dev server on free ports with a throw-away SQLite file (or the server
  * at TEMPORAL_ADDRESS), a fresh migrated PostgreSQL database (on the running server, or on an
- * embedded one when none runs), and the workflow bundle built once.
+ * embedded one when none runs), the workflow bundle built once and the run's payload encryption key.
  * The returned teardown removes all of it, also when tests failed.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -34,14 +36,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cleanups.push(temporal.stop, database.drop, () => rm(bundleDir, { recursive: true, force: true }));
     await migrate({ databaseUrl: database.url, migrationsDir: new URL('../prisma/migrations', import.meta.url).pathname });
 
-    const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietBundlerLogger });
+    const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: quietBundlerLogger });
     const workflowBundlePath = join(bundleDir, 'workflow-bundle.js');
     await writeFile(workflowBundlePath, bundle.code);
 
     project.provide('temporalAddress', temporal.address);
     project.provide('temporalNamespace', temporal.namespace);
+    project.provide('temporalDataDir', temporal.dataDir ?? '');
     project.provide('databaseUrl', database.url);
     project.provide('workflowBundlePath', workflowBundlePath);
+    // Every client and worker of the run encrypts payloads with this key, as in production.
+    project.provide('payloadEncryptionKeys', `suite-${Date.now()}:${randomBytes(32).toString('base64')}`);
     return teardown;
   } catch (error) {
     await teardown();

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { requestIdActivityInterceptor } from './activity-interceptors.js';
@@ -28,6 +29,8 @@ export interface CollectionWorkerOptions {
   /** A pre-built bundle (tests build it once); otherwise the worker bundles workflows/ at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
+  /** The payload codec and failure converter (codec/data-converter.ts); a bundle built ahead must use its failureConverterPath. */
+  readonly dataConverter: DataConverter;
 }
 
 /** The case worker and one delivery worker per channel, run and stopped together. */
@@ -48,7 +51,7 @@ export interface CollectionWorker {
  */
 export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
   const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner });
-  const common = { connection: options.connection, namespace: options.namespace, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
+  const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
   const caseWorker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,

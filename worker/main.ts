@@ -1,7 +1,9 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { providersFromConfig } from '../activities/providers/from-config.js';
-import { loadConfig } from '../config/load.js';
+import { encryptingDataConverter } from '../codec/data-converter.js';
+import { loadConfig, orExitOnConfigError } from '../config/load.js';
 import { createLogger } from '../config/logger.js';
+import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { createCollectionWorker } from './create-worker.js';
@@ -10,6 +12,7 @@ import { temporalLoggerFor } from './temporal-logger.js';
 // The SDK's Runtime installs SIGINT/SIGTERM handlers: worker.run() then drains in-flight
 // tasks and resolves, so the finally block below closes the connections cleanly.
 const config = loadConfig();
+const dataConverter = encryptingDataConverter(orExitOnConfigError(() => payloadEncryptionKeys(config)));
 const logger = createLogger(config, 'worker');
 Runtime.install({ logger: temporalLoggerFor(logger) });
 const prisma = createPrismaClient(config.DATABASE_URL);
@@ -24,6 +27,7 @@ try {
     senders: providers.senders,
     legalPartner: providers.legalPartner,
     rateLimits: providers.rateLimits,
+    dataConverter,
   });
   logger.info({ providers: providers.description }, 'providers');
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);

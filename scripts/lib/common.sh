@@ -136,3 +136,25 @@ ensure_prisma_client() {
 http_ok() {
   node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"
 }
+
+# Development secrets, made once under $DATA_DIR (git-ignored, files readable by their owner only)
+# unless the environment sets them: a payload encryption key file and the codec server's token.
+ensure_dev_encryption() {
+  local data_dir="${DATA_DIR:-$PWD/.data}"
+  local random='process.stdout.write(require("node:crypto").randomBytes(32).toString(process.argv[1]))'
+  mkdir -p "$data_dir"
+  if [ -z "${PAYLOAD_ENCRYPTION_KEYS:-}" ] && [ -z "${PAYLOAD_ENCRYPTION_KEY_FILE:-}" ]; then
+    export PAYLOAD_ENCRYPTION_KEY_FILE="$data_dir/payload-encryption-keys"
+    if [ ! -s "$PAYLOAD_ENCRYPTION_KEY_FILE" ]; then
+      log "Creating a development payload encryption key in $PAYLOAD_ENCRYPTION_KEY_FILE"
+      (umask 077 && printf '# Payload encryption keys, newest first (id:base64key). Development only.\ndev-%s:%s\n' \
+        "$(date -u +%Y%m%d%H%M%S)" "$(node -e "$random" base64)" >"$PAYLOAD_ENCRYPTION_KEY_FILE")
+    fi
+  fi
+  if [ -z "${CODEC_SERVER_TOKEN:-}" ]; then
+    local token_file="$data_dir/codec-server-token"
+    [ -s "$token_file" ] || (umask 077 && node -e "$random" hex >"$token_file")
+    CODEC_SERVER_TOKEN="$(cat "$token_file")"
+    export CODEC_SERVER_TOKEN
+  fi
+}

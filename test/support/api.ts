@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { generateApiKey, hashApiKey, type Role } from '../../api/auth/api-keys.js';
-import { createApp } from '../../api/app.js';
+import { type AppDependencies, createApp } from '../../api/app.js';
 import type { CaseRouteDependencies } from '../../api/routes/cases.js';
 import type { WorkerHarness } from './worker.js';
 import { isoDay } from './clock.js';
@@ -11,9 +11,10 @@ export type Keys = Record<Role, string>;
 
 /**
  * The real Hono app on the harness's database and Temporal, with one fresh key per role. The legal
- * partner is the harness's local sink (the worker's too) unless `cases` gives another.
+ * partner is the harness's local sink (the worker's too) unless `cases` gives another; `extra.codec`
+ * serves the codec server.
  */
-export async function createApiHarness(harness: WorkerHarness, cases: Partial<CaseRouteDependencies> = {}) {
+export async function createApiHarness(harness: WorkerHarness, cases: Partial<CaseRouteDependencies> = {}, extra: Pick<AppDependencies, 'codec'> = {}) {
   const keys = {} as Keys;
   for (const role of ['system', 'collector', 'admin'] as const) {
     const key = generateApiKey();
@@ -23,6 +24,7 @@ export async function createApiHarness(harness: WorkerHarness, cases: Partial<Ca
   const app = createApp({
     logger: pino({ level: 'silent' }),
     readinessChecks: {},
+    ...extra,
     cases: { prisma: harness.prisma, temporal: harness.client, taskQueue: harness.taskQueue, legalPartner: new LocalSinkLegalPartner(harness.sinkDir), ...cases },
   });
   const call = async (method: string, path: string, options: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {

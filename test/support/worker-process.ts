@@ -3,6 +3,8 @@
 // CALL_MODE=voice places reminder calls instead of TaskRouter tasks; LEGAL_PARTNER_EMAIL sends
 // legal hand-offs by email through the (stand-in) SendGrid.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { encryptingDataConverter } from '../../codec/data-converter.js';
+import { encryptionKeyList } from '../../config/encryption-keys.js';
 import { EmailLegalPartner, LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { createPrismaClient } from '../../prisma/client.js';
 import { createCollectionWorker } from '../../worker/create-worker.js';
@@ -26,6 +28,7 @@ const worker = await createCollectionWorker({
   senders,
   legalPartner: legalEmail ? new EmailLegalPartner(legalEmail, senders.email) : new LocalSinkLegalPartner(env('SINK_DIR')),
   workflowBundle: { codePath: env('WORKFLOW_BUNDLE_PATH') },
+  dataConverter: encryptingDataConverter(encryptionKeyList.parse(env('PAYLOAD_ENCRYPTION_KEYS'))),
 });
 const running = worker.run();
 console.log('ready');

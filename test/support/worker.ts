@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
@@ -11,6 +12,7 @@ import type { Senders } from '../../activities/providers/types.js';
 import { requestIdClientInterceptor } from '../../api/request-context.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
 import { type CollectionWorker, createCollectionWorker, type DeliveryRateLimits } from '../../worker/create-worker.js';
+import { suiteDataConverter } from './payload-encryption.js';
 
 // Workers log every state change at INFO; tests want warnings and errors only. Installed once per
 // test process, before the first worker or native connection creates the default runtime.
@@ -51,16 +53,19 @@ export interface SinkEntry {
 /**
  * A client, a database handle and a worker on a task queue of its own, against the run's real
  * servers. Providers are the local sinks unless `senders` are given (the provider-server tests);
- * `wrapSinks` lets a test hold or observe the local sinks.
+ * `wrapSinks` lets a test hold or observe the local sinks. Client and worker encrypt payloads with
+ * the run's key unless `dataConverter` gives other keys; `taskQueue` shares another harness's queue
+ * (the key rotation tests).
  */
-export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; rateLimits?: DeliveryRateLimits; temporalAddress?: string } = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; rateLimits?: DeliveryRateLimits; temporalAddress?: string; dataConverter?: DataConverter; taskQueue?: string } = {}): Promise<WorkerHarness> {
   installQuietRuntime();
   const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const prisma = createPrismaClient(inject('databaseUrl'));
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace, interceptors: { workflow: [requestIdClientInterceptor] } });
+  const dataConverter = options.dataConverter ?? suiteDataConverter();
+  const client = new Client({ connection, namespace, dataConverter, interceptors: { workflow: [requestIdClientInterceptor] } });
   const nativeConnection = await NativeConnection.connect({ address });
   const sinkDir = await mkdtemp(join(tmpdir(), 'collections-sinks-'));
 
@@ -74,6 +79,7 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
       legalPartner: new LocalSinkLegalPartner(sinkDir),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      dataConverter,
     });
 
   return {
