@@ -5,6 +5,8 @@ import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { startTemporalDevServer, type TemporalDevServer } from './support/temporal-dev-server.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { suiteDataConverter } from './support/payload-encryption.js';
 
 /**
  * A long case must not grow its history without bound. A dev server of its own suggests
@@ -79,8 +81,10 @@ describe('continue-as-new', () => {
     const latest = await eventually(() => harness.client.workflow.getHandle(workflowId).describe(), (d) => d.runId !== firstRunId, 20_000);
     expect(latest.runId).not.toBe(firstRunId);
     const history = await harness.client.workflow.getHandle(workflowId, latest.runId).fetchHistory();
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
-    const input = JSON.parse(Buffer.from(payload!).toString('utf8')) as CollectionWorkflowInput;
+    // The history holds the input encrypted: decode it as a worker would.
+    let payloads = (history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? []) as Payload[];
+    for (const codec of [...(suiteDataConverter().payloadCodecs ?? [])].reverse()) payloads = await codec.decode(payloads);
+    const input = defaultPayloadConverter.fromPayload<CollectionWorkflowInput>(payloads[0]!);
     expect(input.carried?.customer?.email).toBe('ap@moved.example');
     expect(input.customer.email).toBe(made.contact.email);
     await handle.terminate('test done');

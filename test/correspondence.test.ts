@@ -8,6 +8,7 @@ import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { suiteDataConverter } from './support/payload-encryption.js';
 
 /**
  * One voice per customer, on the real server and database: every message of a customer's cases
@@ -153,7 +154,7 @@ describe('determinism of the correspondence', () => {
     const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await harness.client.workflow.getHandle(workflowId).fetchHistory() })));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: suiteDataConverter() }, histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

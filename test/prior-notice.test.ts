@@ -6,6 +6,7 @@ import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, type CustomerOverrides, secondScalePolicy } from './support/fixtures.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { suiteDataConverter } from './support/payload-encryption.js';
 
 /**
  * A late fee or a legal hand-off only after a notice sent at least the policy's minimum before,
@@ -132,7 +133,7 @@ describe('determinism', () => {
     };
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories())) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: suiteDataConverter() }, histories())) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
       replayed += 1;
     }
