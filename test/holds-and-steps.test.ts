@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MessageSender, Senders } from '../activities/providers/types.js';
 import { agreePaymentPlanUpdate, collectionWorkflowId, collectionWorkflowType, caseStateQuery, openDisputeUpdate, pauseUpdate, recordPaymentUpdate, resolveDisputeUpdate, resumeUpdate } from '../workflows/definitions.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
@@ -7,7 +7,7 @@ import { correspondenceStateQuery, correspondenceWorkflowId } from '../workflows
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
 
 /**
  * Holds against the ladder on the real server: a hold that lands between two actions of one step,
@@ -15,7 +15,6 @@ import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
  * so a hold arrives while an action is in flight, without racing the clock.
  */
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
 const emailGate = { open: Promise.resolve(), release: () => {} };
 function closeEmailGate(): void {
   emailGate.open = new Promise<void>((resolve) => (emailGate.release = resolve));
@@ -34,15 +33,9 @@ function gatedEmail(sinks: Senders): Senders {
   return { ...sinks, email };
 }
 
-beforeAll(async () => {
-  harness = await createWorkerHarness({ wrapSinks: gatedEmail });
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  emailGate.release();
-  await stopWorker?.();
-  await harness?.close();
-});
+onSuiteWorker((h) => (harness = h), { wrapSinks: gatedEmail });
+// Runs before the worker stops (after-hooks run last-registered first): a test that failed with the gate shut must not hang the shutdown.
+afterAll(() => emailGate.release());
 
 describe('a hold between two actions of one step', () => {
   it('goes on from the next action when the hold ends: one fee, one email, one letter', async () => {

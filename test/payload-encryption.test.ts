@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { AesGcmPayloadCodec, keyIdOf } from '../codec/aes-gcm-codec.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
@@ -20,21 +20,13 @@ import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { keysFrom, newKeyEntry } from './support/payload-encryption.js';
 import { decodedPayloadBytes, historyBytes, occurring, payloadsIn, rawHistory } from './support/raw-history.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { createWorkerHarness, onSuiteWorker, type WorkerHarness } from './support/worker.js';
 
 const namespace = inject('temporalNamespace');
 
 describe('customer data in Temporal history', () => {
   let harness: WorkerHarness;
-  let stopWorker: () => Promise<void>;
-  beforeAll(async () => {
-    harness = await createWorkerHarness();
-    stopWorker = await harness.startWorker();
-  });
-  afterAll(async () => {
-    await stopWorker?.();
-    await harness?.close();
-  });
+  onSuiteWorker((h) => (harness = h));
 
   it('is encrypted: no email, phone, address or customer name in the raw history or the dev server’s SQLite file, yet the codec reads every one', async () => {
     const tag = randomUUID().slice(0, 8);

@@ -1,11 +1,11 @@
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { CollectionPolicy } from '../domain/policy.js';
 import { caseStateQuery, collectionWorkflowId, collectionWorkflowType, pauseUpdate } from '../workflows/definitions.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, type CustomerOverrides, secondScalePolicy } from './support/fixtures.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
 import { suiteDataConverter } from './support/payload-encryption.js';
 
 /**
@@ -14,16 +14,8 @@ import { suiteDataConverter } from './support/payload-encryption.js';
  * in domain-prior-notice). Order and gaps are read from the audit log's timestamps.
  */
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
 const started: string[] = [];
-beforeAll(async () => {
-  harness = await createWorkerHarness();
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-});
+onSuiteWorker((h) => (harness = h));
 
 const legalAfterFinalNotice = { legal_handoff: { template: 'final_notice', minimum: 'PT3S' } };
 const feeAfterAnyMessage = { late_fee: { template: 'overdue_notice', minimum: 'PT3S', anyMessage: true } };

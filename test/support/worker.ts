@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
 import type { Senders } from '../../activities/providers/types.js';
@@ -107,4 +107,22 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
       await Promise.allSettled([connection.close(), nativeConnection.close(), prisma.$disconnect(), rm(sinkDir, { recursive: true, force: true })]);
     },
   };
+}
+
+/**
+ * A harness with its worker running for the enclosing file or describe block: created before its
+ * tests, shut down after; `use` receives it (`onSuiteWorker((h) => (harness = h))`).
+ */
+export function onSuiteWorker(use: (harness: WorkerHarness) => void, options: Parameters<typeof createWorkerHarness>[0] = {}): void {
+  let harness: WorkerHarness | undefined;
+  let stopWorker: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    harness = await createWorkerHarness(options);
+    stopWorker = await harness.startWorker();
+    use(harness);
+  });
+  afterAll(async () => {
+    await stopWorker?.();
+    await harness?.close();
+  });
 }
