@@ -135,6 +135,8 @@ describe('changing a customer’s contact', () => {
       (answer) => answer.body.nextAction !== null,
     );
     expect(overview.body).toMatchObject({ lastContact: { invoiceId: made.invoice.id, channel: 'sms' }, nextAction: { invoiceId: made.invoice.id, description: 'step second: email' } });
+    // Caps used, from the customer's correspondence: the one SMS (the bounced email never left).
+    expect(overview.body.correspondence).toEqual({ sentLast7Days: 1, sentLast7DaysByChannel: { sms: 1 }, waiting: 0, nextMessageAt: null });
 
     const emails = await eventually(() => mine('email'), (sent) => sent.length === 1, 20_000);
     expect(emails.map((entry) => entry.customer?.email)).toEqual(['ap@new-address.example']);

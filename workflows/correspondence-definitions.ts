@@ -50,6 +50,8 @@ export interface CorrespondenceView {
   readonly waiting: readonly { readonly requestId: string; readonly invoiceNumber: string; readonly channel: string; readonly requestedAt: string }[];
   readonly nextMessageAt: string | null;
   readonly sentLast7Days: number;
+  /** What the contact caps count, per channel, over the last 7 days. */
+  readonly sentLast7DaysByChannel: Readonly<Record<string, number>>;
   readonly messagesSent: number;
 }
 export const correspondenceStateQuery = defineQuery<CorrespondenceView>('correspondenceState');

@@ -74,6 +74,7 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
       waiting: pending.map((p) => ({ requestId: p.requestId, invoiceNumber: p.line.invoiceNumber, channel: p.channel, requestedAt: new Date(p.requestedAt).toISOString() })),
       nextMessageAt: next ? new Date(next.at).toISOString() : null,
       sentLast7Days: recentSends(sent, Date.now()).length,
+      sentLast7DaysByChannel: recentSends(sent, Date.now()).reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.channel]: (counts[s.channel] ?? 0) + 1 }), {}),
       messagesSent: messageSequence,
     };
   });

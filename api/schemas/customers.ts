@@ -125,5 +125,14 @@ export const customerOverviewSchema = z
       .strictObject({ at: instant, invoiceId: uuid, description: z.string().nullable() })
       .nullable()
       .openapi({ description: 'The earliest next action of its open cases (usually a message; a fee or a check is possible: see description).' }),
+    correspondence: z
+      .strictObject({
+        sentLast7Days: z.number().int().openapi({ description: 'Messages in the last 7 days: what the contact caps count (letters and calls included).' }),
+        sentLast7DaysByChannel: z.record(z.string(), z.number().int()).openapi({ description: 'The same per channel (email, sms, letter, call_task).' }),
+        waiting: z.number().int().openapi({ description: 'Requests of its cases waiting to go out (consolidation, sending window or a cap).' }),
+        nextMessageAt: instant.nullable().openapi({ description: 'When the next message to the customer leaves.' }),
+      })
+      .nullable()
+      .openapi({ description: 'Caps used and what waits, from the customer’s correspondence workflow (null before its first message).' }),
   })
   .openapi('CustomerOverview');

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../prisma/client.js';
+import { correspondenceStateQuery, correspondenceWorkflowId } from '../../workflows/correspondence-definitions.js';
 import { caseStateQuery } from '../../workflows/definitions.js';
 import { toJson } from '../json.js';
 import type { z } from '@hono/zod-openapi';
@@ -51,6 +52,8 @@ export async function customerOverview({ prisma, temporal }: { prisma: PrismaCli
   const liveByInvoice = new Map(live.map((summary) => [summary.invoiceId, summary]));
   const next = live.filter((summary) => summary.nextActionAt).sort((a, b) => a.nextActionAt!.localeCompare(b.nextActionAt!))[0];
   const nextView = next?.invoiceId ? await temporal.workflow.getHandle(next.workflowId).query(caseStateQuery).catch(() => null) : null;
+  // No correspondence before the customer's first message: nothing used, nothing waiting.
+  const correspondence = await temporal.workflow.getHandle(correspondenceWorkflowId(customerId)).query(correspondenceStateQuery).catch(() => null);
   return {
     customer: toJson(customer),
     pause: pause ? { id: pause.id, reason: pause.reason, pausedBy: pause.pausedBy, since: pause.pausedAt.toISOString(), until: pause.until?.toISOString() ?? null } : null,
@@ -73,5 +76,8 @@ export async function customerOverview({ prisma, temporal }: { prisma: PrismaCli
       ? { at: lastSent.sentAt.toISOString(), invoiceId: lastSent.invoiceId, channel: lastSent.action, provider: lastSent.provider, recipient: lastSent.recipient }
       : null,
     nextAction: next?.invoiceId && next.nextActionAt ? { at: next.nextActionAt, invoiceId: next.invoiceId, description: nextView?.nextAction?.description ?? null } : null,
+    correspondence: correspondence
+      ? { sentLast7Days: correspondence.sentLast7Days, sentLast7DaysByChannel: { ...correspondence.sentLast7DaysByChannel }, waiting: correspondence.waiting.length, nextMessageAt: correspondence.nextMessageAt }
+      : null,
   };
 }
