@@ -9,6 +9,11 @@ import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 import { suiteDataConverter } from './support/payload-encryption.js';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 /**
  * One voice per customer, on the real server and database: every message of a customer's cases
@@ -151,6 +156,14 @@ describe('determinism of the correspondence', () => {
     const { handles, customerId } = await startCases(3, policy, new Date());
     await eventually(() => Promise.all(handles.map((h) => h.query(caseStateQuery))), (vs) => vs.every((v) => v.recentActions.length === 1), 20_000);
     const ids = [correspondenceWorkflowId(customerId), ...handles.map((h) => h.workflowId)];
+    if (process.env.RECORD_HISTORIES === '1') {
+      // Committed beside the collection workflow's (replayed by its test), encrypted with test/histories/recording-key.
+      const cli = (await run('bash', ['scripts/install-temporal-cli.sh'], { cwd: new URL('..', import.meta.url).pathname })).stdout.trim().split('\n').at(-1)!;
+      for (const workflowId of ids) {
+        const { stdout } = await run(cli, ['workflow', 'show', '--address', inject('temporalAddress'), '-w', workflowId, '-o', 'json'], { maxBuffer: 1 << 26 });
+        await writeFile(new URL(`./histories/${workflowId}.json`, import.meta.url), stdout);
+      }
+    }
     const histories = await Promise.all(ids.map(async (workflowId) => ({ workflowId, history: await harness.client.workflow.getHandle(workflowId).fetchHistory() })));
     const failures: string[] = [];
     let replayed = 0;

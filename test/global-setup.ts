@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -45,8 +45,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('temporalDataDir', temporal.dataDir ?? '');
     project.provide('databaseUrl', database.url);
     project.provide('workflowBundlePath', workflowBundlePath);
-    // Every client and worker of the run encrypts payloads with this key, as in production.
-    project.provide('payloadEncryptionKeys', `suite-${Date.now()}:${randomBytes(32).toString('base64')}`);
+    // Every client and worker of the run encrypts payloads with a key of its own, as in production.
+    // The committed histories' key (test/histories/recording-key, a test-only key that protects
+    // nothing) comes after it, so recorded histories decrypt on replay; recording puts it first.
+    const runKey = `suite-${Date.now()}:${randomBytes(32).toString('base64')}`;
+    const recordingKey = (await readFile(new URL('./histories/recording-key', import.meta.url), 'utf8')).trim();
+    project.provide('payloadEncryptionKeys', process.env.RECORD_HISTORIES === '1' ? `${recordingKey},${runKey}` : `${runKey},${recordingKey}`);
     return teardown;
   } catch (error) {
     await teardown();
