@@ -26,7 +26,7 @@ async function startWorkerProcess(env: Record<string, string> = {}): Promise<Chi
   // node --import tsx: one process (the tsx CLI would put a child under it that SIGKILL misses).
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'], // stdin: the worker exits when this test process goes away (exit-with-parent)
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: inject('temporalAddress'),

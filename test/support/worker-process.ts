@@ -2,6 +2,7 @@
 // Settings come from the environment the test gives it; prints "ready" once it polls.
 // CALL_MODE=voice places reminder calls instead of TaskRouter tasks; LEGAL_PARTNER_EMAIL sends
 // legal hand-offs by email through the (stand-in) SendGrid.
+import './exit-with-parent.js';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { encryptingDataConverter } from '../../codec/data-converter.js';
 import { encryptionKeyList } from '../../config/encryption-keys.js';
