@@ -36,6 +36,10 @@ const demoPolicy = parsePolicy({
     { id: 'call', offset: 'PT12S', actions: [{ type: 'call_task', template: 'collector_call' }] },
     { id: 'legal', offset: 'PT15S', actions: [{ type: 'legal_handoff' }] },
   ],
+  // The customer's correspondence in seconds: requests merged within 1 s, at most 5 messages a
+  // "week" and 2 s between two (the default's hours and days would hold the demo for hours).
+  consolidation: { window: 'PT1S' },
+  contactCaps: { perWeek: 5, perWeekPerChannel: 3, minimumGap: 'PT2S' },
   // The default's notice rules in seconds: the fee 3 s after any message, legal 5 s after the letter.
   priorNotice: {
     late_fee: { template: 'overdue_notice', minimum: 'PT3S', anyMessage: true },

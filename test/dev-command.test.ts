@@ -171,6 +171,16 @@ describe('npm run dev -- --detach, with nothing on the PostgreSQL port and no DA
     expect(await appliedMigrations(`postgresql://postgres:postgres@127.0.0.1:${pgPort}/collections`)).toBeGreaterThan(0);
   });
 
+  it('runs a whole ladder on it: npm run demo pays a case after its letter, and the balances agree', async () => {
+    const demo = await run('bash', ['scripts/demo.sh'], {
+      cwd: root,
+      env: { ...dev!.env, DATABASE_URL: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/collections`, TEMPORAL_ADDRESS: `127.0.0.1:${dev!.env.TEMPORAL_PORT}` },
+      timeout: 90_000,
+    });
+    expect(demo.stdout).toContain('letter sent; paying in full...');
+    expect(demo.stdout).toMatch(/case closed \d+ ms after the payment/);
+  }, 100_000);
+
   it('stops the embedded PostgreSQL with scripts/dev-stop.sh', async () => {
     await run('bash', ['scripts/dev-stop.sh'], { cwd: root, env: dev!.env });
     expect(await portAnswers(pgPort)).toBe(false);
