@@ -43,8 +43,9 @@ beforeAll(async () => {
   // Norrland, SEK: S1 10,000 due 40 days ago, 3,000 paid 5 days ago → 7,000 in 31–60.
   await invoice('S1', north, 'SEK', -50, -40, 10_000, 7_000);
   await payment('S1', 3_000, 'SEK', 5);
-  // S2 5,000 not due for 20 days → current.
+  // S2 5,000 not due for 20 days → current; a stray EUR payment row on it is not SEK money.
   await invoice('S2', north, 'SEK', -10, 20, 5_000, 5_000);
+  await payment('S2', 1_000, 'EUR', 3);
   // S3 2,000 due 95 days ago, paid in full yesterday → over 90 until then, gone today.
   await invoice('S3', north, 'SEK', -100, -95, 2_000, 0, 'paid');
   await payment('S3', 2_000, 'SEK', 1);
@@ -74,7 +75,7 @@ const currency = (report: Aging, code: string) => report.currencies.find((entry)
 const zero = { currentMinor: 0, days1to30Minor: 0, days31to60Minor: 0, days61to90Minor: 0, over90Minor: 0 };
 
 describe('GET /v1/reports/aging', () => {
-  it('buckets open balances per customer and in total, each currency on its own, totals matching the ledger', async () => {
+  it('buckets open balances per customer and in total, each currency on its own (a payment in another currency is not subtracted), totals matching the ledger', async () => {
     const report = await aging();
     // SEK: invoiced 10,000 + 5,000 + 2,000 + 4,000 + 1,000 (old) − payments 3,000 + 2,000 + 1,000 = 16,000.
     expect(currency(report, 'SEK')!.total).toEqual({ ...zero, currentMinor: 5_000, days31to60Minor: 7_000, over90Minor: 4_000, totalMinor: 22_000 - 6_000 });
@@ -130,7 +131,7 @@ describe('the other reports', () => {
     });
   });
 
-  it('collected per week: the payments of 5 days and 1 day ago, SEK only', async () => {
+  it('collected per week: the SEK payments of 5 days and 1 day ago, not the EUR row on a SEK invoice', async () => {
     const answer = await api.call('GET', '/v1/reports/collections-weekly?weeks=2', { key: api.keys.collector });
     const sek = (answer.body.currencies as { currency: string; totalMinor: number; weeks: { payments: number }[] }[]).find((c) => c.currency === 'SEK')!;
     expect(sek.totalMinor).toBe(5_000);

@@ -20,8 +20,8 @@ export async function loadLedger(prisma: PrismaClient, before: Date): Promise<Le
       where: { issueDate: { lt: before } },
       select: { id: true, number: true, customerId: true, issueDate: true, dueDate: true, amountMinor: true, currency: true, customer: { select: { name: true } } },
     }),
-    prisma.payment.findMany({ where: { receivedAt: { lt: before } }, select: { invoiceId: true, amountMinor: true, receivedAt: true } }),
-    prisma.feeLedgerEntry.findMany({ where: { postedAt: { lt: before } }, select: { invoiceId: true, kind: true, amountMinor: true, postedAt: true } }),
+    prisma.payment.findMany({ where: { receivedAt: { lt: before } }, select: { invoiceId: true, amountMinor: true, currency: true, receivedAt: true } }),
+    prisma.feeLedgerEntry.findMany({ where: { postedAt: { lt: before } }, select: { invoiceId: true, kind: true, amountMinor: true, currency: true, postedAt: true } }),
     prisma.dispute.findMany({ where: { resolvedAt: { lt: before }, resolution: { in: ['credited', 'cancelled'] } }, select: { invoiceId: true, resolution: true, creditAmountMinor: true, resolvedAt: true } }),
     prisma.collectionEvent.findMany({
       where: {
@@ -32,10 +32,14 @@ export async function loadLedger(prisma: PrismaClient, before: Date): Promise<Le
     }),
   ]);
 
+  // Money in another currency than its invoice's is never added to it (the case refuses such a
+  // payment; this keeps a stray row from mixing currencies in a report).
+  const currencyOf = new Map(invoices.map((i) => [i.id, i.currency]));
+  const inInvoiceCurrency = (row: { invoiceId: string; currency: string }) => currencyOf.get(row.invoiceId) === row.currency;
   const movements: LedgerMovement[] = [
-    ...payments.map((p) => ({ invoiceId: p.invoiceId, kind: 'payment' as const, amountMinor: Number(p.amountMinor), at: p.receivedAt.toISOString() })),
+    ...payments.filter(inInvoiceCurrency).map((p) => ({ invoiceId: p.invoiceId, kind: 'payment' as const, amountMinor: Number(p.amountMinor), at: p.receivedAt.toISOString() })),
     // Fee entries are signed (waivers negative); the ledger says which way by its kind.
-    ...fees.map((f) => ({ invoiceId: f.invoiceId, kind: f.kind === 'late_fee' ? ('fee' as const) : ('waiver' as const), amountMinor: Math.abs(Number(f.amountMinor)), at: f.postedAt.toISOString() })),
+    ...fees.filter(inInvoiceCurrency).map((f) => ({ invoiceId: f.invoiceId, kind: f.kind === 'late_fee' ? ('fee' as const) : ('waiver' as const), amountMinor: Math.abs(Number(f.amountMinor)), at: f.postedAt.toISOString() })),
     ...disputes.map((d) => ({ invoiceId: d.invoiceId, kind: d.resolution === 'credited' ? ('credit' as const) : ('closed' as const), amountMinor: Number(d.creditAmountMinor ?? 0), at: d.resolvedAt!.toISOString() })),
     ...events.filter((e) => CLOSING_KINDS.includes(e.kind)).map((e) => ({ invoiceId: e.invoiceId, kind: 'closed' as const, amountMinor: Number(detail(e.details, 'balanceMinor') ?? 0), at: e.occurredAt.toISOString() })),
   ];
