@@ -12,6 +12,7 @@ import { customerRoutes } from './routes/customers.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
+import { reportRoutes } from './routes/reports.js';
 import { paymentWebhook } from './webhooks/payments.js';
 import { providerWebhooks } from './webhooks/providers.js';
 
@@ -62,6 +63,7 @@ export function createApp({ logger, readinessChecks, cases, codec, maxBodyBytes 
   if (cases) app.route('/', policyRoutes(cases.prisma));
   // Before the case routes: their /v1/* middleware (auth, Idempotency-Key) must not run twice.
   if (cases) app.route('/', customerRoutes(cases, logger));
+  if (cases) app.route('/', reportRoutes(cases.prisma));
   if (cases) app.route('/', caseRoutes(cases, logger));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });

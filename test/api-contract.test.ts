@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHarness, invoiceBody } from './support/api.js';
+import { isoDay } from './support/clock.js';
 import { eventually } from './support/eventually.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 
@@ -177,6 +178,29 @@ describe('real answers conform to the OpenAPI document', () => {
     const answer = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: [invoiceBody(), { nonsense: true }] } });
     expect(answer.status).toBe(200);
     expectConforms('post', '/v1/invoices/bulk', answer);
+  });
+
+  it('GET /v1/reports/*: every report, the aging as JSON and as CSV, and a 400 naming the field (a mistyped bucket does not conform)', async () => {
+    await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody({ issueDate: isoDay(-40), dueDate: isoDay(-35) }) });
+    const aging = await api.call('GET', '/v1/reports/aging', { key: api.keys.collector });
+    expect(aging.status).toBe(200);
+    expect((aging.body.currencies as unknown[]).length).toBeGreaterThan(0);
+    expectConforms('get', '/v1/reports/aging', aging);
+    const csv = await api.call('GET', '/v1/reports/aging?format=csv', { key: api.keys.collector });
+    expect(csv.contentType).toMatch(/^text\/csv/);
+    expectConforms('get', '/v1/reports/aging', csv);
+    for (const path of ['/v1/reports/dso', `/v1/reports/cei?from=${isoDay(-30)}&to=${isoDay(0)}`, '/v1/reports/collections-weekly', '/v1/reports/promises', '/v1/reports/channel-effectiveness']) {
+      const answer = await api.call('GET', path, { key: api.keys.system });
+      expect(answer.status, path).toBe(200);
+      expectConforms('get', path.split('?')[0]!, answer);
+    }
+    const invalid = await api.call('GET', '/v1/reports/cei?from=yesterday', { key: api.keys.collector });
+    expect(invalid).toMatchObject({ status: 400, contentType: 'application/problem+json' });
+    expectConforms('get', '/v1/reports/cei', invalid);
+
+    const mistyped = copy(aging.body as Json & { currencies: { total: Json }[] });
+    mistyped.currencies[0]!.total.over90Minor = '12';
+    expect(violations('get', '/v1/reports/aging', { ...aging, body: mistyped })).toEqual(['/currencies/0/total/over90Minor must be integer']);
   });
 
   it('problem answers: 400 naming the field, 401, 404, 409 and 422 (and a problem without a title does not conform)', async () => {
