@@ -64,7 +64,7 @@ export function createApp({ logger, readinessChecks, cases, codec, metrics, maxB
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/invoices/bulk' ? bulkLimit(c, next) : defaultLimit(c, next)));
   app.route('/', healthRoutes({ checks: readinessChecks }));
   if (metrics) app.route('/', metricsRoute(metrics.registry, metrics.token));
-  if (metrics && cases) caseStageGauge(metrics.registry, cases.temporal, logger);
+  if (metrics && cases) caseStageGauge(metrics.registry, cases.temporal, cases.taskQueue, logger);
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, legalPartner: cases.legalPartner, secret: cases.paymentWebhookSecret }));
   if (cases && codec) app.route('/', codecRoutes({ ...codec, prisma: cases.prisma, logger, maxBodyBytes: maxBodyBytes * 16 }));

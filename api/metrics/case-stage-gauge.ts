@@ -9,13 +9,13 @@ const everyStage: Record<CaseStage, true> = { upcoming: true, overdue: true, dis
 export const caseStages = Object.keys(everyStage) as CaseStage[];
 
 /**
- * `collections_open_cases{stage}`: running collection cases by stage, counted in Temporal's
+ * `collections_open_cases{stage}`: running collection cases of this deployment's task queue by stage, counted in Temporal's
  * visibility store (the CollectionStage search attribute) when Prometheus scrapes, so it is as
  * fresh as visibility and costs nothing between scrapes. One count per stage: SQL visibility
  * groups by ExecutionStatus only. `collections_open_cases_count_up` is 0 when the count failed
  * (the stage series are then absent rather than stale).
  */
-export function caseStageGauge(registry: Registry, temporal: Client, logger: Logger): void {
+export function caseStageGauge(registry: Registry, temporal: Client, taskQueue: string, logger: Logger): void {
   const up = new Gauge({ name: 'collections_open_cases_count_up', help: '1 when the last scrape counted open cases in Temporal visibility, 0 when that failed.', registers: [registry] });
   new Gauge({
     name: 'collections_open_cases',
@@ -25,7 +25,7 @@ export function caseStageGauge(registry: Registry, temporal: Client, logger: Log
     async collect() {
       try {
         const counts = await Promise.all(
-          caseStages.map((stage) => temporal.workflow.count(`WorkflowType = '${collectionWorkflowType}' AND ExecutionStatus = 'Running' AND ${searchAttributes.stage.name} = '${stage}'`)),
+          caseStages.map((stage) => temporal.workflow.count(`WorkflowType = '${collectionWorkflowType}' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND ${searchAttributes.stage.name} = '${stage}'`)),
         );
         this.reset();
         caseStages.forEach((stage, index) => this.set({ stage }, counts[index]?.count ?? 0));
