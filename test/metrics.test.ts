@@ -102,6 +102,32 @@ describe('worker metrics', () => {
     expect(sampleSum(sdkAfter, 'temporal_request_total', {})).toBeGreaterThan(sampleSum(sdkBefore, 'temporal_request_total', {}));
   }, 90_000);
 
+  it('three invoices of one customer merged into one email observe 3 invoices for 1 message (consolidation ratio 3)', async () => {
+    const before = await scrape(workerMetricsUrl);
+    const delta = (text: string, name: string, labels: Record<string, string>) => sampleSum(text, name, labels) - sampleSum(before, name, labels);
+    const policy = secondScalePolicy({
+      steps: [
+        { id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] },
+        { id: 'later', offset: 'P30D', actions: [{ type: 'email', template: 'final_notice' }] },
+      ],
+      consolidation: { window: 'PT4S' },
+    });
+    const first = await createOverdueInvoice(harness.prisma);
+    const made = [first, await createOverdueInvoice(harness.prisma, { sameCustomerAs: first.customer }), await createOverdueInvoice(harness.prisma, { sameCustomerAs: first.customer })];
+    const anchor = new Date();
+    for (const invoice of made) {
+      const workflowId = collectionWorkflowId(invoice.invoice.id);
+      await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, { workflowId, taskQueue: harness.taskQueue, args: [caseInput(invoice, policy, anchor)] });
+      started.push(workflowId);
+    }
+    const after = await eventually(() => scrape(workerMetricsUrl), (text) => delta(text, 'collections_invoices_per_message_count', { channel: 'email' }) >= 1, 20_000);
+    expect(delta(after, 'collections_messages_total', { channel: 'email', outcome: 'sent' })).toBe(1);
+    expect(delta(after, 'collections_invoices_per_message_count', { channel: 'email' })).toBe(1);
+    expect(delta(after, 'collections_invoices_per_message_sum', { channel: 'email' })).toBe(3);
+    expect(delta(after, 'collections_invoices_per_message_bucket', { channel: 'email', le: '2' })).toBe(0);
+    expect(delta(after, 'collections_invoices_per_message_bucket', { channel: 'email', le: '3' })).toBe(1);
+  }, 60_000);
+
   it('a delivery retried after it was sent counts one duplicate send prevented (outbox) and no second send', async () => {
     const before = await scrape(workerMetricsUrl);
     const delta = (text: string, name: string, labels: Record<string, string>) => sampleSum(text, name, labels) - sampleSum(before, name, labels);
