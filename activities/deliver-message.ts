@@ -6,6 +6,7 @@ import type { DeliverMessageRequest, DeliveryReceipt } from '../workflows/activi
 import { isInsideWindow, nextAllowedMoment } from '../domain/schedule.js';
 import { OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from '../workflows/definitions.js';
 import { whileHeartbeating } from './heartbeats.js';
+import { type ActivityMetrics, createActivityMetrics, type DuplicateDetection, type MessageOutcome } from './metrics.js';
 import { type MessageSender, type OutgoingMessage, type Senders, UndeliverableError } from './providers/types.js';
 
 function recipientOf(request: DeliverMessageRequest): string {
@@ -23,10 +24,20 @@ function recipientOf(request: DeliverMessageRequest): string {
  * where it cannot (`findSent`: SendGrid, Twilio SMS, voice and TaskRouter). README: "Exactly once,
  * channel by channel".
  */
-export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
+export function makeDeliverMessage(prisma: PrismaClient, senders: Senders, metrics: ActivityMetrics = createActivityMetrics()) {
   return function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
     return whileHeartbeating(() => deliverOnce(request));
   };
+
+  function count(request: DeliverMessageRequest, outcome: MessageOutcome): void {
+    metrics.messages.inc({ channel: request.channel, outcome });
+  }
+
+  function alreadySent(request: DeliverMessageRequest, receipt: { provider: string; providerMessageId: string }, detectedBy: DuplicateDetection): DeliveryReceipt {
+    count(request, 'already_sent');
+    metrics.duplicateSendsPrevented.inc({ channel: request.channel, detected_by: detectedBy });
+    return { ...receipt, alreadySent: true };
+  }
 
   /** The earliest message the provider holds that may be this one and that no other outbox row claims. */
   async function findEarlier(sender: MessageSender, message: OutgoingMessage, since: Date): Promise<{ messageId: string } | undefined> {
@@ -61,15 +72,18 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
       skipDuplicates: true,
     });
     const row = await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { attempts: { increment: 1 } } });
-    if (row.status === 'sent' && row.providerMessageId) return { provider: row.provider, providerMessageId: row.providerMessageId, alreadySent: true };
-    if (row.status === 'failed') throw undeliverable(row.lastError ?? 'the recipient was undeliverable');
+    if (row.status === 'sent' && row.providerMessageId) return alreadySent(request, { provider: row.provider, providerMessageId: row.providerMessageId }, 'outbox');
+    if (row.status === 'failed') {
+      count(request, 'undeliverable');
+      throw undeliverable(row.lastError ?? 'the recipient was undeliverable');
+    }
     const message: OutgoingMessage = { idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data };
     if (row.attempts > 1) {
       // An earlier attempt may have reached the provider before its worker died.
       const earlier = await findEarlier(sender, message, row.createdAt);
       if (earlier) {
         await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'sent', providerMessageId: earlier.messageId, sentAt: new Date() } });
-        return { provider: sender.provider, providerMessageId: earlier.messageId, alreadySent: true };
+        return alreadySent(request, { provider: sender.provider, providerMessageId: earlier.messageId }, 'provider_lookup');
       }
     }
 
@@ -78,18 +92,23 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders) {
     // accepted by the provider is still recognised and never sent again.
     const window = request.sendingWindow;
     if (window && !isInsideWindow(Date.now(), window.window, window.timezone, window.holidays)) {
+      count(request, 'outside_window');
       throw ApplicationFailure.create({ type: OUTSIDE_SENDING_WINDOW, message: `outside the customer's sending window (${window.timezone}); it opens at ${new Date(nextAllowedMoment(Date.now(), window.window, window.timezone, window.holidays)).toISOString()}`, nonRetryable: true });
     }
     try {
       const { messageId } = await sender.send(message);
       await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'sent', providerMessageId: messageId, sentAt: new Date() } });
+      count(request, 'sent');
+      metrics.invoicesPerMessage.observe({ channel: request.channel }, consolidated?.length ?? 1);
       return { provider: sender.provider, providerMessageId: messageId, alreadySent: false };
     } catch (error) {
       if (!(error instanceof UndeliverableError)) {
         await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { lastError: String(error) } });
+        count(request, 'provider_error');
         throw error; // retryable: the provider or the network had a bad moment
       }
       await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { status: 'failed', lastError: error.message } });
+      count(request, 'undeliverable');
       throw undeliverable(error.message);
     }
   }

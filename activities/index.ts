@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../prisma/client.js';
 import type { CollectionActivities } from '../workflows/activity-interfaces.js';
 import { makeDeliverMessage } from './deliver-message.js';
+import { type ActivityMetrics, createActivityMetrics } from './metrics.js';
 import { makeHandOffToLegal } from './hand-off-to-legal.js';
 import { makePostFeeWaiver, makePostLateFee } from './post-late-fee.js';
 import type { LegalPartner } from './providers/legal-partner.js';
@@ -12,14 +13,16 @@ export interface ActivityDependencies {
   readonly prisma: PrismaClient;
   readonly senders: Senders;
   readonly legalPartner: LegalPartner;
+  /** Business metrics (activities/metrics.ts); counted into a registry nobody serves when not given. */
+  readonly metrics?: ActivityMetrics;
 }
 
-export function createActivities({ prisma, senders, legalPartner }: ActivityDependencies): CollectionActivities {
+export function createActivities({ prisma, senders, legalPartner, metrics = createActivityMetrics() }: ActivityDependencies): CollectionActivities {
   return {
-    recordCaseEvents: makeRecordCaseEvents(prisma),
+    recordCaseEvents: makeRecordCaseEvents(prisma, metrics),
     requestDelivery,
-    deliverMessage: makeDeliverMessage(prisma, senders),
-    postLateFee: makePostLateFee(prisma),
+    deliverMessage: makeDeliverMessage(prisma, senders, metrics),
+    postLateFee: makePostLateFee(prisma, metrics),
     postFeeWaiver: makePostFeeWaiver(prisma),
     handOffToLegal: makeHandOffToLegal(prisma, legalPartner),
   };

@@ -1,10 +1,11 @@
 import type { PrismaClient } from '../prisma/client.js';
+import { type ActivityMetrics, createActivityMetrics } from './metrics.js';
 import type { FeeWaiverRecord, PostLateFeeRequest } from '../workflows/activity-interfaces.js';
 
 /** Posts a late fee to the ledger and raises the invoice balance, once per key whatever the retries. */
-export function makePostLateFee(prisma: PrismaClient) {
+export function makePostLateFee(prisma: PrismaClient, metrics: ActivityMetrics = createActivityMetrics()) {
   return async function postLateFee(request: PostLateFeeRequest): Promise<{ created: boolean }> {
-    return prisma.$transaction(async (tx) => {
+    const result = await prisma.$transaction(async (tx) => {
       const { count } = await tx.feeLedgerEntry.createMany({
         data: [
           {
@@ -25,6 +26,11 @@ export function makePostLateFee(prisma: PrismaClient) {
       }
       return { created: count === 1 };
     });
+    if (result.created) {
+      metrics.lateFeesPosted.inc({ currency: request.currency });
+      metrics.lateFeesPostedMinor.inc({ currency: request.currency }, request.amountMinor);
+    }
+    return result;
   };
 }
 

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../prisma/client.js';
 import type { CaseRecord, CaseRecordBatch } from '../workflows/activity-interfaces.js';
+import { type ActivityMetrics, createActivityMetrics } from './metrics.js';
 
 type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -39,9 +40,9 @@ async function writeRecord(tx: Transaction, invoiceId: string, record: CaseRecor
  * line with the workflow, in one transaction. Every row is keyed by the workflow, so a retried
  * batch writes nothing twice.
  */
-export function makeRecordCaseEvents(prisma: PrismaClient) {
+export function makeRecordCaseEvents(prisma: PrismaClient, metrics: ActivityMetrics = createActivityMetrics()) {
   return async function recordCaseEvents(batch: CaseRecordBatch): Promise<{ created: number }> {
-    return prisma.$transaction(async (tx) => {
+    const { created, paymentsApplied } = await prisma.$transaction(async (tx) => {
       const events = await tx.collectionEvent.createMany({
         data: batch.events.map((event) => ({
           invoiceId: event.invoiceId,
@@ -58,7 +59,8 @@ export function makeRecordCaseEvents(prisma: PrismaClient) {
         })),
         skipDuplicates: true,
       });
-      await tx.payment.createMany({
+      // Only the rows this batch created: a retried batch applies no payment twice, so counts none twice.
+      const paymentsApplied = await tx.payment.createManyAndReturn({
         data: batch.payments.map((payment) => ({
           invoiceId: batch.invoiceId,
           externalPaymentId: payment.externalPaymentId,
@@ -69,10 +71,16 @@ export function makeRecordCaseEvents(prisma: PrismaClient) {
           receivedAt: new Date(payment.receivedAt),
         })),
         skipDuplicates: true,
+        select: { amountMinor: true, currency: true },
       });
       for (const record of batch.records ?? []) await writeRecord(tx, batch.invoiceId, record);
       await tx.invoice.updateMany({ where: { id: batch.invoiceId }, data: { balanceMinor: BigInt(batch.invoice.balanceMinor), status: batch.invoice.status } });
-      return { created: events.count };
+      return { created: events.count, paymentsApplied };
     });
+    for (const payment of paymentsApplied) {
+      metrics.paymentsApplied.inc({ currency: payment.currency });
+      metrics.paymentsAppliedMinor.inc({ currency: payment.currency }, Number(payment.amountMinor));
+    }
+    return { created };
   };
 }

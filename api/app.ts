@@ -3,6 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { caseStageGauge } from './metrics/case-stage-gauge.js';
+import { httpMetrics } from './metrics/http-metrics.js';
+import { metricsRoute } from './metrics/metrics-route.js';
 import { problem } from './problem.js';
 import { type CodecServerOptions, codecRoutes } from './routes/codec.js';
 import { requestContext } from './request-context.js';
@@ -24,6 +28,8 @@ export interface AppDependencies {
   readonly maxBodyBytes?: number;
   /** The codec server (needs `cases` for the admin keys); without it /codec is not served. */
   readonly codec?: Pick<CodecServerOptions, 'codec' | 'token' | 'corsOrigins'>;
+  /** GET /metrics (README "Metrics"): HTTP metrics of every request, and open cases by stage when `cases` is given. */
+  readonly metrics?: { readonly registry: Registry; readonly token?: string };
 }
 
 /** The Web UI's codec endpoint carries the codec token in its path: never write it to the log. */
@@ -31,8 +37,9 @@ function withoutCodecToken(path: string): string {
   return path.replace(/^\/codec\/[^/]+\/(encode|decode)$/, '/codec/<token>/$1');
 }
 
-export function createApp({ logger, readinessChecks, cases, codec, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
+export function createApp({ logger, readinessChecks, cases, codec, metrics, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
   const app = new OpenAPIHono();
+  if (metrics) app.use(httpMetrics(metrics.registry));
   app.use(requestId());
   app.use((c, next) => requestContext.run({ requestId: c.get('requestId') }, next));
   app.use(async (c, next) => {
@@ -57,6 +64,8 @@ export function createApp({ logger, readinessChecks, cases, codec, maxBodyBytes 
   const defaultLimit = limit(maxBodyBytes);
   app.use('/v1/*', (c, next) => (c.req.path === '/v1/invoices/bulk' ? bulkLimit(c, next) : defaultLimit(c, next)));
   app.route('/', healthRoutes({ checks: readinessChecks }));
+  if (metrics) app.route('/', metricsRoute(metrics.registry, metrics.token));
+  if (metrics && cases) caseStageGauge(metrics.registry, cases.temporal, cases.taskQueue, logger);
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, legalPartner: cases.legalPartner, secret: cases.paymentWebhookSecret }));
   if (cases && codec) app.route('/', codecRoutes({ ...codec, prisma: cases.prisma, logger, maxBodyBytes: maxBodyBytes * 16 }));

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { providersFromConfig } from '../activities/providers/from-config.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
 import { loadConfig, orExitOnConfigError } from '../config/load.js';
@@ -19,8 +20,12 @@ const prisma = createPrismaClient(config.DATABASE_URL);
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
 const temporal = Connection.lazy(temporalConnectionSettings(config));
 
+const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
 const app = createApp({
   logger,
+  metrics: { registry: metricsRegistry, ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}) },
   codec: { codec: new AesGcmPayloadCodec(encryptionKeys), corsOrigins: config.CODEC_CORS_ORIGINS, ...(config.CODEC_SERVER_TOKEN ? { token: config.CODEC_SERVER_TOKEN } : {}) },
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
   cases: {

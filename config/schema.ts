@@ -82,6 +82,12 @@ export const configSchema = z
     CODEC_SERVER_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, 'must be at least 32 letters, digits, - or _ (openssl rand -hex 32)').optional(),
     /** Browser origins (the Temporal Web UI) allowed to call the codec server. */
     CODEC_CORS_ORIGINS: originList.default(['http://127.0.0.1:8233', 'http://localhost:8233']),
+    /** The Temporal SDK's own metrics (the worker's Runtime telemetry, Prometheus format); unset: not served. README "Metrics". */
+    TEMPORAL_METRICS_ADDRESS: hostPort.optional(),
+    /** The worker's business metrics (what activities count) at /metrics; unset: not served. */
+    WORKER_METRICS_ADDRESS: hostPort.optional(),
+    /** A bearer token the API's /metrics requires; unset: /metrics is open (it carries counts, no customer data). */
+    METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, 'must be at least 32 letters, digits, - or _ (openssl rand -hex 32)').optional(),
     /** Provider rate limits (requests per second), applied as Temporal task-queue rate limits; README "Rate limits". */
     SENDGRID_MAX_PER_SECOND: perSecond('SendGrid mail sends, like 100').default(100),
     LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),
@@ -104,6 +110,9 @@ export const configSchema = z
     together(['TWILIO_WORKSPACE_SID', 'TWILIO_WORKFLOW_SID'], 'call tasks need a TaskRouter workspace and workflow');
     if (config.PAYLOAD_ENCRYPTION_KEYS && config.PAYLOAD_ENCRYPTION_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEY_FILE'], message: 'must not be set together with PAYLOAD_ENCRYPTION_KEYS (keys come from one place)' });
+    }
+    if (config.TEMPORAL_METRICS_ADDRESS && config.TEMPORAL_METRICS_ADDRESS === config.WORKER_METRICS_ADDRESS) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_METRICS_ADDRESS'], message: 'must differ from TEMPORAL_METRICS_ADDRESS (two servers cannot share one address)' });
     }
     if (config.TWILIO_WORKSPACE_SID && !config.TWILIO_ACCOUNT_SID) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'must be set when TWILIO_WORKSPACE_SID is (call tasks go through Twilio)' });

@@ -40,6 +40,9 @@ describe('configuration', () => {
     ['SENDGRID_FROM_EMAIL', 'billing-at-example', /SENDGRID_FROM_EMAIL must be an email address/],
     ['TWILIO_SMS_MAX_PER_SECOND', '0', /TWILIO_SMS_MAX_PER_SECOND must be a positive number of requests per second/],
     ['LOB_MAX_PER_SECOND', 'fast', /LOB_MAX_PER_SECOND must be a number of requests per second/],
+    ['TEMPORAL_METRICS_ADDRESS', '9464', /TEMPORAL_METRICS_ADDRESS must be host:port/],
+    ['WORKER_METRICS_ADDRESS', 'localhost', /WORKER_METRICS_ADDRESS must be host:port/],
+    ['METRICS_TOKEN', 'short', /METRICS_TOKEN must be at least 32 letters/],
   ])('refuses %s=%s with a message naming the variable', (name, value, expected) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.join('\n')).toMatch(expected);
@@ -63,6 +66,12 @@ describe('configuration', () => {
     expect(providersFromConfig(parseConfig(providers)).rateLimits).toEqual({ email: 100, sms: 1, call_task: 1 }); // no Lob: its letters go to the sink
     expect(providersFromConfig(parseConfig({ ...providers, TWILIO_SMS_MAX_PER_SECOND: '3', SENDGRID_MAX_PER_SECOND: '0.5' })).rateLimits).toEqual({ email: 0.5, sms: 3, call_task: 1 });
     expect(providersFromConfig(parseConfig({})).rateLimits).toEqual({});
+  });
+
+  it('serves no metrics unless asked, and refuses the SDK and worker metrics on one address', () => {
+    const unset = parseConfig({});
+    expect([unset.TEMPORAL_METRICS_ADDRESS, unset.WORKER_METRICS_ADDRESS, unset.METRICS_TOKEN]).toEqual([undefined, undefined, undefined]);
+    expect(problemsOf({ TEMPORAL_METRICS_ADDRESS: '127.0.0.1:9464', WORKER_METRICS_ADDRESS: '127.0.0.1:9464' }).join('\n')).toMatch(/WORKER_METRICS_ADDRESS must differ from TEMPORAL_METRICS_ADDRESS/);
   });
 
   it('treats an empty variable as unset', () => {

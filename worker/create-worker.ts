@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { requestIdActivityInterceptor } from './activity-interceptors.js';
+import type { ActivityMetrics } from '../activities/metrics.js';
 import type { LegalPartner } from '../activities/providers/legal-partner.js';
 import type { Senders } from '../activities/providers/types.js';
 import type { PrismaClient } from '../prisma/client.js';
@@ -26,6 +27,8 @@ export interface CollectionWorkerOptions {
   readonly senders: Senders;
   readonly legalPartner: LegalPartner;
   readonly rateLimits?: DeliveryRateLimits;
+  /** Where activities count business metrics (the worker's /metrics serves their registry). */
+  readonly metrics?: ActivityMetrics;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles workflows/ at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
@@ -50,7 +53,7 @@ export interface CollectionWorker {
  * given the same limits: the server keeps the last poller's value.
  */
 export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
-  const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner });
+  const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
   const caseWorker = await Worker.create({
     ...common,

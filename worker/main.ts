@@ -1,4 +1,6 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createActivityMetrics } from '../activities/metrics.js';
 import { providersFromConfig } from '../activities/providers/from-config.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
 import { loadConfig, orExitOnConfigError } from '../config/load.js';
@@ -7,6 +9,8 @@ import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { createCollectionWorker } from './create-worker.js';
+import { startMetricsServer } from './metrics-server.js';
+import { runtimeTelemetry } from './runtime-telemetry.js';
 import { temporalLoggerFor } from './temporal-logger.js';
 
 // The SDK's Runtime installs SIGINT/SIGTERM handlers: worker.run() then drains in-flight
@@ -14,7 +18,12 @@ import { temporalLoggerFor } from './temporal-logger.js';
 const config = loadConfig();
 const dataConverter = encryptingDataConverter(orExitOnConfigError(() => payloadEncryptionKeys(config)));
 const logger = createLogger(config, 'worker');
-Runtime.install({ logger: temporalLoggerFor(logger) });
+Runtime.install({ logger: temporalLoggerFor(logger), ...runtimeTelemetry(config.TEMPORAL_METRICS_ADDRESS) });
+if (config.TEMPORAL_METRICS_ADDRESS) logger.info(`Temporal SDK metrics on http://${config.TEMPORAL_METRICS_ADDRESS}/metrics`);
+const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+const metricsServer = config.WORKER_METRICS_ADDRESS ? await startMetricsServer(metricsRegistry, config.WORKER_METRICS_ADDRESS) : undefined;
+if (config.WORKER_METRICS_ADDRESS) logger.info(`worker metrics on http://${config.WORKER_METRICS_ADDRESS}/metrics`);
 const prisma = createPrismaClient(config.DATABASE_URL);
 const connection = await NativeConnection.connect(temporalConnectionSettings(config));
 try {
@@ -27,12 +36,14 @@ try {
     senders: providers.senders,
     legalPartner: providers.legalPartner,
     rateLimits: providers.rateLimits,
+    metrics: createActivityMetrics(metricsRegistry),
     dataConverter,
   });
   logger.info({ providers: providers.description }, 'providers');
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
   await worker.run();
 } finally {
+  metricsServer?.server.close();
   await connection.close();
   await prisma.$disconnect();
 }

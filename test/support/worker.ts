@@ -6,20 +6,23 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
+import type { ActivityMetrics } from '../../activities/metrics.js';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
 import type { Senders } from '../../activities/providers/types.js';
 import { requestIdClientInterceptor } from '../../api/request-context.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
 import { type CollectionWorker, createCollectionWorker, type DeliveryRateLimits } from '../../worker/create-worker.js';
+import { runtimeTelemetry } from '../../worker/runtime-telemetry.js';
 import { suiteDataConverter } from './payload-encryption.js';
 
 // Workers log every state change at INFO; tests want warnings and errors only. Installed once per
 // test process, before the first worker or native connection creates the default runtime.
 let runtimeInstalled = false;
-function installQuietRuntime(): void {
+// `temporalMetricsAddress` serves the SDK's metrics there, as TEMPORAL_METRICS_ADDRESS does in worker/main.ts.
+function installQuietRuntime(temporalMetricsAddress?: string): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('WARN'), ...runtimeTelemetry(temporalMetricsAddress) });
   runtimeInstalled = true;
 }
 
@@ -57,8 +60,8 @@ export interface SinkEntry {
  * the run's key unless `dataConverter` gives other keys; `taskQueue` shares another harness's queue
  * (the key rotation tests).
  */
-export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; rateLimits?: DeliveryRateLimits; temporalAddress?: string; dataConverter?: DataConverter; taskQueue?: string } = {}): Promise<WorkerHarness> {
-  installQuietRuntime();
+export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; rateLimits?: DeliveryRateLimits; temporalAddress?: string; dataConverter?: DataConverter; taskQueue?: string; metrics?: ActivityMetrics; temporalMetricsAddress?: string } = {}): Promise<WorkerHarness> {
+  installQuietRuntime(options.temporalMetricsAddress);
   const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
@@ -78,6 +81,7 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
       senders: options.senders ?? (options.wrapSinks ?? ((sinks) => sinks))(localSinks(sinkDir)),
       legalPartner: new LocalSinkLegalPartner(sinkDir),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       workflowBundle: { codePath: inject('workflowBundlePath') },
       dataConverter,
     });
