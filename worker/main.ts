@@ -6,7 +6,7 @@ import { createLogger } from '../config/logger.js';
 import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
-import { createCollectionWorker } from './create-worker.js';
+import { createCollectionWorker, workerLimitsFromConfig } from './create-worker.js';
 import { temporalLoggerFor } from './temporal-logger.js';
 
 // The SDK's Runtime installs SIGINT/SIGTERM handlers: worker.run() then drains in-flight
@@ -27,6 +27,7 @@ try {
     senders: providers.senders,
     legalPartner: providers.legalPartner,
     rateLimits: providers.rateLimits,
+    limits: workerLimitsFromConfig(config),
     dataConverter,
   });
   logger.info({ providers: providers.description }, 'providers');
