@@ -1,7 +1,7 @@
 // Worker memory with sleeping cases: the RSS of a worker process with the SDK's default workflow
 // cache beside one with the configured cache (defaultWorkerLimits), at each number of open cases,
 // and the wake-up latency of an evicted case beside a cached one (payment update sent → answered).
-// Numbers are printed, never asserted. Run: npx tsx bench/worker-memory.ts [levels, like 0,500,1500]
+// Numbers are printed, never asserted. Run: npx tsx bench/worker-memory.ts [levels, like 0,500,1500] [caches, like sdk-default,250]
 // Starts its own Temporal dev server (or uses TEMPORAL_ADDRESS) and a scratch database.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,6 +24,7 @@ import { startTemporalDevServer } from '../test/support/temporal-dev-server.js';
 import { startTestPostgres } from '../test/support/test-postgres.js';
 
 const levels = (process.argv[2] ?? '0,500,1500').split(',').map(Number);
+const caches = (process.argv[3] ?? `sdk-default,${defaultWorkerLimits.maxCachedWorkflows}`).split(',');
 const startConcurrency = 32;
 const latencySamples = 5;
 // Cases that sleep: the first step is a month away, so each case runs its opening task and waits.
@@ -115,9 +116,9 @@ try {
   const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: { trace() {}, debug() {}, info() {}, log() {}, warn() {}, error: console.error } });
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
-  console.log(`node ${process.version}, levels ${levels.join(' / ')}, configured cache ${defaultWorkerLimits.maxCachedWorkflows}`);
+  console.log(`node ${process.version}, levels ${levels.join(' / ')}, caches ${caches.join(' / ')}`);
   // Both side by side, each in a worker process of its own on a task queue of its own: they see the same load.
-  await Promise.all(['sdk-default', String(defaultWorkerLimits.maxCachedWorkflows)].map((cache) => runConfiguration(cache, bundlePath)));
+  await Promise.all(caches.map((cache) => runConfiguration(cache, bundlePath)));
 } finally {
   await connection.close();
   await prisma.$disconnect();
