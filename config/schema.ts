@@ -95,7 +95,7 @@ export const configSchema = z
     TWILIO_SMS_MAX_PER_SECOND: perSecond('Twilio messages: 1 per long code, more for toll-free or short codes').default(1),
     TWILIO_CALLS_MAX_PER_SECOND: perSecond('Twilio calls or call tasks: your account’s calls per second, 1 by default').default(1),
     /** Worker limits: README "Worker memory and limits" explains each default. */
-    WORKER_MAX_CACHED_WORKFLOWS: workerCount('cached workflows (0 turns the cache off)', 0, 100_000).default(250),
+    WORKER_MAX_CACHED_WORKFLOWS: workerCount('cached workflows (0 turns the cache off)', 0, 100_000).default(50),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: workerCount('workflow tasks at once', 2, 1_000).default(20),
     WORKER_MAX_CONCURRENT_ACTIVITIES: workerCount('case activities at once (records, fees, hand-offs)', 1, 1_000).default(50),
     WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES: workerCount("activities at once on the commands queue (a payment's, dispute's or pause's write)", 1, 1_000).default(20),

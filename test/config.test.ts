@@ -70,9 +70,9 @@ describe('configuration', () => {
     expect(parseConfig({ SENDGRID_API_KEY: '', API_PORT: '' }).API_PORT).toBe(3000);
   });
 
-  it('bounds the worker by default (a workflow cache of 250 cases) and reads the limits as set', () => {
+  it('bounds the worker by default (a workflow cache of 50 cases) and reads the limits as set', () => {
     expect(workerLimitsFromConfig(parseConfig({}))).toEqual(defaultWorkerLimits);
-    expect(defaultWorkerLimits.maxCachedWorkflows).toBe(250);
+    expect(defaultWorkerLimits.maxCachedWorkflows).toBe(50);
     expect(workerLimitsFromConfig(parseConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES: '5' }))).toMatchObject({ maxCachedWorkflows: 0, maxConcurrentCommandActivities: 5 });
   });
 

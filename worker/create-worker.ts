@@ -32,7 +32,7 @@ export interface WorkerLimits {
 }
 
 /** The configuration defaults (config/schema.ts), for callers without a configuration. */
-export const defaultWorkerLimits: WorkerLimits = { maxCachedWorkflows: 250, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, maxConcurrentCommandActivities: 20, maxConcurrentDeliveries: 20 };
+export const defaultWorkerLimits: WorkerLimits = { maxCachedWorkflows: 50, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, maxConcurrentCommandActivities: 20, maxConcurrentDeliveries: 20 };
 
 /** Reads the limits from a loaded configuration. */
 export function workerLimitsFromConfig(config: { WORKER_MAX_CACHED_WORKFLOWS: number; WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: number; WORKER_MAX_CONCURRENT_ACTIVITIES: number; WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES: number; WORKER_MAX_CONCURRENT_DELIVERIES: number }): WorkerLimits {
