@@ -70,20 +70,23 @@ describe('a payment while the backlog holds every case and delivery slot', () =>
     const target = await startCase(sleeping);
     await eventually(() => harness.prisma.collectionEvent.count({ where: { invoiceId: target.made.invoice.id, kind: 'case_opened' } }), (count) => count === 1);
 
+    // Sends first: their requests to the correspondence pass through the case queue, which the hand-offs then fill.
     const backlogSize = slots + 1;
-    const handingOff = await Promise.all(Array.from({ length: backlogSize }, () => startCase(secondScalePolicy({ steps: [{ id: 'legal', offset: 'PT1S', actions: [{ type: 'legal_handoff' }] }] }))));
     await Promise.all(Array.from({ length: backlogSize }, () => startCase(secondScalePolicy({ steps: [{ id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] }] }))));
-    await eventually(async () => ({ ...started }), (now) => now.handoffs === slots && now.emails === slots, 15_000);
+    expect(await eventually(async () => started.emails, (emails) => emails === slots, 15_000)).toBe(slots);
+    const handingOff = await Promise.all(Array.from({ length: backlogSize }, () => startCase(secondScalePolicy({ steps: [{ id: 'legal', offset: 'PT1S', actions: [{ type: 'legal_handoff' }] }] }))));
+    expect(await eventually(async () => started.handoffs, (handoffs) => handoffs === slots, 15_000)).toBe(slots);
 
     const view = await target.handle.executeUpdate(recordPaymentUpdate, { args: [{ paymentId: 'pay-before-backlog', amountMinor: 100_000, currency: 'EUR', method: 'bank_transfer', receivedAt: new Date().toISOString(), actor: 'bank-feed' }] });
     expect(view).toMatchObject({ paid: true, balanceMinor: 0 });
     const invoice = await eventually(() => harness.prisma.invoice.findUniqueOrThrow({ where: { id: target.made.invoice.id }, include: { payments: true } }), (row) => row.status === 'paid', 15_000);
+    expect(invoice.status).toBe('paid');
     expect(invoice.payments.map((p) => p.externalPaymentId)).toEqual(['pay-before-backlog']);
     // The positive signal: the write went through while nothing of the backlog could finish.
     expect(finished).toEqual({ handoffs: 0, emails: 0 });
     expect(started).toEqual({ handoffs: slots, emails: slots });
 
     gate.release();
-    await eventually(() => harness.prisma.legalHandoff.count({ where: { invoiceId: { in: handingOff.map((c) => c.made.invoice.id) } } }), (count) => count === backlogSize, 30_000);
+    expect(await eventually(() => harness.prisma.legalHandoff.count({ where: { invoiceId: { in: handingOff.map((c) => c.made.invoice.id) } } }), (count) => count === backlogSize, 30_000)).toBe(backlogSize);
   });
 });
