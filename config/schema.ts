@@ -23,6 +23,13 @@ const perSecond = (hint: string) =>
     .positive(`must be a positive number of requests per second (${hint})`)
     .max(100_000, `must be at most 100000 requests per second (${hint})`);
 
+const workerCount = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ message: `must be a whole number of ${what} between ${min} and ${max}` })
+    .int(`must be a whole number of ${what} between ${min} and ${max}`)
+    .min(min, `must be at least ${min} (${what})`)
+    .max(max, `must be at most ${max} (${what})`);
+
 const originList = z
   .string()
   .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
@@ -93,6 +100,12 @@ export const configSchema = z
     LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),
     TWILIO_SMS_MAX_PER_SECOND: perSecond('Twilio messages: 1 per long code, more for toll-free or short codes').default(1),
     TWILIO_CALLS_MAX_PER_SECOND: perSecond('Twilio calls or call tasks: your account’s calls per second, 1 by default').default(1),
+    /** Worker limits: README "Worker memory and limits" explains each default. */
+    WORKER_MAX_CACHED_WORKFLOWS: workerCount('cached workflows (0 turns the cache off)', 0, 100_000).default(50),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: workerCount('workflow tasks at once', 2, 1_000).default(20),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: workerCount('case activities at once (records, fees, hand-offs)', 1, 1_000).default(50),
+    WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES: workerCount("activities at once on the commands queue (a payment's, dispute's or pause's write)", 1, 1_000).default(20),
+    WORKER_MAX_CONCURRENT_DELIVERIES: workerCount('deliveries at once per channel', 1, 1_000).default(20),
   })
   .superRefine((config, ctx) => {
     const together = (names: (keyof typeof config)[], why: string) => {
@@ -113,6 +126,9 @@ export const configSchema = z
     }
     if (config.TEMPORAL_METRICS_ADDRESS && config.TEMPORAL_METRICS_ADDRESS === config.WORKER_METRICS_ADDRESS) {
       ctx.addIssue({ code: 'custom', path: ['WORKER_METRICS_ADDRESS'], message: 'must differ from TEMPORAL_METRICS_ADDRESS (two servers cannot share one address)' });
+    }
+    if (config.WORKER_MAX_CACHED_WORKFLOWS > 0 && config.WORKER_MAX_CACHED_WORKFLOWS < config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_MAX_CACHED_WORKFLOWS'], message: `must be 0 or at least WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (${config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS}): every workflow task in flight holds a cached workflow` });
     }
     if (config.TWILIO_WORKSPACE_SID && !config.TWILIO_ACCOUNT_SID) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'must be set when TWILIO_WORKSPACE_SID is (call tasks go through Twilio)' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config/load.js';
 import { providersFromConfig } from '../activities/providers/from-config.js';
+import { defaultWorkerLimits, workerLimitsFromConfig } from '../worker/create-worker.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -76,5 +77,16 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(parseConfig({ SENDGRID_API_KEY: '', API_PORT: '' }).API_PORT).toBe(3000);
+  });
+
+  it('bounds the worker by default (a workflow cache of 50 cases) and reads the limits as set', () => {
+    expect(workerLimitsFromConfig(parseConfig({}))).toEqual(defaultWorkerLimits);
+    expect(defaultWorkerLimits.maxCachedWorkflows).toBe(50);
+    expect(workerLimitsFromConfig(parseConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES: '5' }))).toMatchObject({ maxCachedWorkflows: 0, maxConcurrentCommandActivities: 5 });
+  });
+
+  it('refuses a workflow cache smaller than the workflow tasks that run at once, naming the variable', () => {
+    expect(problemsOf({ WORKER_MAX_CACHED_WORKFLOWS: '10', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20' }).join('\n')).toMatch(/WORKER_MAX_CACHED_WORKFLOWS must be 0 or at least WORKER_MAX_CONCURRENT_WORKFLOW_TASKS/);
+    expect(problemsOf({ WORKER_MAX_CONCURRENT_DELIVERIES: '0' }).join('\n')).toMatch(/WORKER_MAX_CONCURRENT_DELIVERIES must be at least 1/);
   });
 });

@@ -8,7 +8,7 @@ import type { LegalPartner } from '../activities/providers/legal-partner.js';
 import type { Senders } from '../activities/providers/types.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { MessageChannel } from '../workflows/activity-interfaces.js';
-import { deliveryTaskQueue } from '../workflows/definitions.js';
+import { commandTaskQueue, deliveryTaskQueue } from '../workflows/definitions.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Bundled with the workflows (pass the same list to bundleWorkflowCode). */
@@ -18,6 +18,33 @@ const channels: readonly MessageChannel[] = ['email', 'sms', 'letter', 'call_tas
 
 /** Requests per second each channel's provider accepts; a channel not named is not limited (the local sinks). */
 export type DeliveryRateLimits = Partial<Record<MessageChannel, number>>;
+
+/** How much one worker process holds and runs at once (config WORKER_*; README "Worker memory and limits"). */
+export interface WorkerLimits {
+  /** Workflows kept in memory between tasks; an evicted case replays its history on its next task. */
+  readonly maxCachedWorkflows: number;
+  readonly maxConcurrentWorkflowTasks: number;
+  /** Slots of the case queue (scheduled records, fees, hand-offs, correspondence requests). */
+  readonly maxConcurrentActivities: number;
+  /** Slots of the commands queue, kept apart so a command's write never waits for the case queue's. */
+  readonly maxConcurrentCommandActivities: number;
+  /** Slots of each channel's delivery queue. */
+  readonly maxConcurrentDeliveries: number;
+}
+
+/** The configuration defaults (config/schema.ts), for callers without a configuration. */
+export const defaultWorkerLimits: WorkerLimits = { maxCachedWorkflows: 50, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, maxConcurrentCommandActivities: 20, maxConcurrentDeliveries: 20 };
+
+/** Reads the limits from a loaded configuration. */
+export function workerLimitsFromConfig(config: { WORKER_MAX_CACHED_WORKFLOWS: number; WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: number; WORKER_MAX_CONCURRENT_ACTIVITIES: number; WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES: number; WORKER_MAX_CONCURRENT_DELIVERIES: number }): WorkerLimits {
+  return {
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentCommandActivities: config.WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES,
+    maxConcurrentDeliveries: config.WORKER_MAX_CONCURRENT_DELIVERIES,
+  };
+}
 
 export interface CollectionWorkerOptions {
   readonly connection: NativeConnection;
@@ -29,6 +56,8 @@ export interface CollectionWorkerOptions {
   readonly rateLimits?: DeliveryRateLimits;
   /** Where activities count business metrics (the worker's /metrics serves their registry). */
   readonly metrics?: ActivityMetrics;
+  /** Defaults to `defaultWorkerLimits`; `maxCachedWorkflows: undefined` keeps the SDK's heap-based default (the bench compares). */
+  readonly limits?: Partial<WorkerLimits>;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles workflows/ at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
@@ -36,7 +65,7 @@ export interface CollectionWorkerOptions {
   readonly dataConverter: DataConverter;
 }
 
-/** The case worker and one delivery worker per channel, run and stopped together. */
+/** The case worker, the commands worker and one delivery worker per channel, run and stopped together. */
 export interface CollectionWorker {
   run(): Promise<void>;
   runUntil<T>(fn: () => Promise<T>): Promise<T>;
@@ -54,6 +83,7 @@ export interface CollectionWorker {
  */
 export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
   const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const limits = { ...defaultWorkerLimits, ...options.limits };
   const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
   const caseWorker = await Worker.create({
     ...common,
@@ -61,15 +91,25 @@ export async function createCollectionWorker(options: CollectionWorkerOptions): 
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     interceptors: { workflowModules: workflowInterceptorModules, activity: [requestIdActivityInterceptor] },
     // deliverMessage too: deliveries scheduled on this queue before it had delivery queues still finish.
+    // Commands' writes too: ones scheduled here before the commands queue existed still finish.
     activities,
+    ...(limits.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: limits.maxCachedWorkflows }),
+    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks,
+    maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities,
+  });
+  const commandWorker = await Worker.create({
+    ...common,
+    taskQueue: commandTaskQueue(options.taskQueue),
+    activities: { recordCaseEvents: activities.recordCaseEvents, postFeeWaiver: activities.postFeeWaiver },
+    maxConcurrentActivityTaskExecutions: limits.maxConcurrentCommandActivities,
   });
   const deliveryWorkers = await Promise.all(
     channels.map((channel) => {
       const limit = options.rateLimits?.[channel];
-      return Worker.create({ ...common, taskQueue: deliveryTaskQueue(options.taskQueue, channel), activities: { deliverMessage: activities.deliverMessage }, ...(limit ? { maxTaskQueueActivitiesPerSecond: limit } : {}) });
+      return Worker.create({ ...common, taskQueue: deliveryTaskQueue(options.taskQueue, channel), activities: { deliverMessage: activities.deliverMessage }, maxConcurrentActivityTaskExecutions: limits.maxConcurrentDeliveries, ...(limit ? { maxTaskQueueActivitiesPerSecond: limit } : {}) });
     }),
   );
-  const workers = [caseWorker, ...deliveryWorkers];
+  const workers = [caseWorker, commandWorker, ...deliveryWorkers];
   const shutdown = () => workers.filter((worker) => worker.getState() === 'RUNNING').forEach((worker) => worker.shutdown());
   const run = async () => {
     const runs = workers.map((worker) => worker.run());

@@ -8,7 +8,7 @@ import { createLogger } from '../config/logger.js';
 import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
-import { createCollectionWorker } from './create-worker.js';
+import { createCollectionWorker, workerLimitsFromConfig } from './create-worker.js';
 import { startMetricsServer } from './metrics-server.js';
 import { runtimeTelemetry } from './runtime-telemetry.js';
 import { temporalLoggerFor } from './temporal-logger.js';
@@ -37,6 +37,7 @@ try {
     legalPartner: providers.legalPartner,
     rateLimits: providers.rateLimits,
     metrics: createActivityMetrics(metricsRegistry),
+    limits: workerLimitsFromConfig(config),
     dataConverter,
   });
   logger.info({ providers: providers.description }, 'providers');

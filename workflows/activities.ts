@@ -1,6 +1,6 @@
 import { type ActivityOptions, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { CollectionActivities, DeliverMessageRequest, DeliveryReceipt } from './activity-interfaces.js';
-import { deliveryTaskQueue, OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from './definitions.js';
+import type { CaseRecordBatch, CollectionActivities, DeliverMessageRequest, DeliveryReceipt, FeeWaiverRecord } from './activity-interfaces.js';
+import { commandTaskQueue, deliveryTaskQueue, OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from './definitions.js';
 
 /** Activity stubs with their timeouts and retry policies (one per kind of side effect). */
 const recording = proxyActivities<Pick<CollectionActivities, 'recordCaseEvents' | 'postLateFee' | 'postFeeWaiver'>>({
@@ -30,6 +30,30 @@ const deliverMessage = {
   },
 };
 
+/**
+ * Commands before backlog: a batch that carries what a command did (a payment, a received signal
+ * such as a dispute or a pause, a dispute or plan row) is written through the commands queue,
+ * where its own worker slots are free even while scheduled steps, hand-offs or a bulk import's
+ * catch-up fill the case queue. Separate queues rather than Temporal task priority: priority only
+ * reorders a queue's backlog and cannot free a slot a slow activity already holds.
+ */
+function isCommandWork(batch: CaseRecordBatch): boolean {
+  return batch.payments.length > 0 || (batch.records?.length ?? 0) > 0 || batch.events.some((event) => event.category === 'signal');
+}
+
+const recordCaseEvents = {
+  executeWithOptions(options: ActivityOptions, [batch]: [CaseRecordBatch]): Promise<{ created: number }> {
+    return recording.recordCaseEvents.executeWithOptions(isCommandWork(batch) ? { ...options, taskQueue: commandTaskQueue(workflowInfo().taskQueue) } : options, [batch]);
+  },
+};
+
+/** A fee waiver only ever comes from a command. */
+const postFeeWaiver = {
+  executeWithOptions(options: ActivityOptions, [waiver]: [FeeWaiverRecord]): Promise<{ created: boolean }> {
+    return recording.postFeeWaiver.executeWithOptions({ ...options, taskQueue: commandTaskQueue(workflowInfo().taskQueue) }, [waiver]);
+  },
+};
+
 const correspondence = proxyActivities<Pick<CollectionActivities, 'requestDelivery'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -38,9 +62,9 @@ const correspondence = proxyActivities<Pick<CollectionActivities, 'requestDelive
 
 /** Each stub also has `executeWithOptions({ summary }, args)`: the workflow names each call in words for the UI. */
 export const activities = {
-  recordCaseEvents: recording.recordCaseEvents,
+  recordCaseEvents,
   postLateFee: recording.postLateFee,
-  postFeeWaiver: recording.postFeeWaiver,
+  postFeeWaiver,
   deliverMessage,
   handOffToLegal: legal.handOffToLegal,
   requestDelivery: correspondence.requestDelivery,

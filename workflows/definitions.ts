@@ -37,6 +37,15 @@ export function deliveryTaskQueue(caseTaskQueue: string, channel: MessageChannel
   return `${caseTaskQueue}-deliver-${channel}`;
 }
 
+/**
+ * The database writes a command causes (a payment, a dispute, a pause, a waiver) run on a queue of
+ * their own with their own worker slots, so they never wait behind scheduled work or a catch-up
+ * backlog on the case's queue (README "Commands before backlog").
+ */
+export function commandTaskQueue(caseTaskQueue: string): string {
+  return `${caseTaskQueue}-commands`;
+}
+
 export interface PostalAddress {
   readonly line1: string;
   readonly line2?: string;

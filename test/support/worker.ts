@@ -7,12 +7,12 @@ import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { ActivityMetrics } from '../../activities/metrics.js';
-import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
+import { type LegalPartner, LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
 import type { Senders } from '../../activities/providers/types.js';
 import { requestIdClientInterceptor } from '../../api/request-context.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
-import { type CollectionWorker, createCollectionWorker, type DeliveryRateLimits } from '../../worker/create-worker.js';
+import { type CollectionWorker, createCollectionWorker, type DeliveryRateLimits, type WorkerLimits } from '../../worker/create-worker.js';
 import { runtimeTelemetry } from '../../worker/runtime-telemetry.js';
 import { suiteDataConverter } from './payload-encryption.js';
 
@@ -56,11 +56,11 @@ export interface SinkEntry {
 /**
  * A client, a database handle and a worker on a task queue of its own, against the run's real
  * servers. Providers are the local sinks unless `senders` are given (the provider-server tests);
- * `wrapSinks` lets a test hold or observe the local sinks. Client and worker encrypt payloads with
+ * `wrapSinks` and `wrapLegalPartner` let a test hold or observe the local sinks; `limits` sets the worker's slots. Client and worker encrypt payloads with
  * the run's key unless `dataConverter` gives other keys; `taskQueue` shares another harness's queue
  * (the key rotation tests).
  */
-export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; rateLimits?: DeliveryRateLimits; temporalAddress?: string; dataConverter?: DataConverter; taskQueue?: string; metrics?: ActivityMetrics; temporalMetricsAddress?: string } = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; wrapLegalPartner?: (partner: LegalPartner) => LegalPartner; limits?: Partial<WorkerLimits>; rateLimits?: DeliveryRateLimits; temporalAddress?: string; dataConverter?: DataConverter; taskQueue?: string; metrics?: ActivityMetrics; temporalMetricsAddress?: string } = {}): Promise<WorkerHarness> {
   installQuietRuntime(options.temporalMetricsAddress);
   const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -79,7 +79,8 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
       taskQueue,
       prisma,
       senders: options.senders ?? (options.wrapSinks ?? ((sinks) => sinks))(localSinks(sinkDir)),
-      legalPartner: new LocalSinkLegalPartner(sinkDir),
+      legalPartner: (options.wrapLegalPartner ?? ((partner) => partner))(new LocalSinkLegalPartner(sinkDir)),
+      ...(options.limits ? { limits: options.limits } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
       workflowBundle: { codePath: inject('workflowBundlePath') },
