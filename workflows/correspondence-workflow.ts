@@ -43,7 +43,9 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
   const answered = new Map<string, CorrespondenceAnswer>((input.carried?.answered ?? []).map((a) => [a.outcome.requestId, a]));
   let messageSequence = input.carried?.messageSequence ?? 0;
   let changed = false;
-  const toSend: CorrespondenceAnswer[] = [];
+  // Answers not yet signalled: carried across continue-as-new, since a withdrawal or a retried
+  // request can be handled in the very activation that hands over.
+  const toSend: CorrespondenceAnswer[] = [...(input.carried?.unsent ?? [])];
 
   setHandler(deliveryRequestedSignal, (request) => {
     const earlier = answered.get(request.requestId);
@@ -177,7 +179,7 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
       await continueAsNew<typeof correspondenceWorkflow>({
         customerId: input.customerId,
         contact,
-        carried: { contact, pending, sent: recentSends(sent, Date.now()), answered: [...answered.values()], messageSequence },
+        carried: { contact, pending, sent: recentSends(sent, Date.now()), answered: [...answered.values()], messageSequence, unsent: toSend },
       });
     }
     const next = nextDispatch(pending, sent, Date.now());
