@@ -2,7 +2,8 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
-import { type CorrespondenceInput, correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
+import type { correspondenceWorkflow } from '../workflows/correspondence-workflow.js';
+import { type CorrespondenceInput, correspondenceStateQuery, correspondenceWorkflowId, correspondenceWorkflowType } from '../workflows/correspondence-definitions.js';
 import { caseStateQuery, collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
@@ -72,7 +73,11 @@ describe('continue-as-new of the correspondence', () => {
       const ofStep = emails.filter((e) => e.template === template);
       for (const m of made) expect(ofStep.filter((e) => e.text?.includes(m.invoice.number)), `${template} for ${m.invoice.number}`).toHaveLength(1);
     }
-    const events = await harness.prisma.collectionEvent.findMany({ where: { invoiceId: { in: made.map((m) => m.invoice.id) }, kind: 'step_sent' } });
+    // The audit log is written after the answer: wait for it, then make sure nothing more comes.
+    const readEvents = () => harness.prisma.collectionEvent.findMany({ where: { invoiceId: { in: made.map((m) => m.invoice.id) }, kind: 'step_sent' } });
+    await eventually(readEvents, (rows) => rows.length >= 30, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const events = await readEvents();
     expect(events).toHaveLength(30);
     expect(new Set(events.map((e) => `${e.invoiceId}:${(e.details as { stepId?: string }).stepId}`)).size).toBe(30);
 
@@ -100,4 +105,26 @@ describe('continue-as-new of the correspondence', () => {
     expect(failures).toEqual([]);
     await Promise.all(handles.map((h) => h.terminate('test done')));
   }, 120_000);
+
+  it('an answer decided but not yet signalled when the run hands over reaches its case from the next run', async () => {
+    // A case whose request waits an hour to be merged: its answer is what the hand-over must not lose.
+    const made = await createOverdueInvoice(harness.prisma);
+    const policy = secondScalePolicy({ steps: [{ id: 'first', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] }, { id: 'later', offset: 'P30D', actions: [{ type: 'email' }] }], consolidation: { window: 'PT1H' } });
+    const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue: harness.taskQueue, args: [caseInput(made, policy, new Date())] });
+    const workflowId = correspondenceWorkflowId(made.customer.id);
+    const waiting = await eventually(() => harness.client.workflow.getHandle(workflowId).query(correspondenceStateQuery).catch(() => undefined), (v) => v?.waiting.length === 1, 15_000);
+    const requestId = waiting!.waiting[0]!.requestId;
+    // The run that decided the answer is gone; the next starts with it carried, unsent.
+    await harness.client.workflow.getHandle(workflowId).terminate('replaced by a run carrying an unsent answer');
+    const outcome = { requestId, status: 'sent' as const, channel: 'email' as const, messageKey: requestId, provider: 'sendgrid', providerMessageId: `carried-${made.invoice.id.slice(0, 8)}`, invoiceCount: 1, waitedFor: [], alreadySent: false };
+    await harness.client.workflow.start<typeof correspondenceWorkflow>(correspondenceWorkflowType, {
+      workflowId,
+      taskQueue: harness.taskQueue,
+      args: [{ customerId: made.customer.id, contact: made.contact, carried: { contact: made.contact, pending: [], sent: [], answered: [], messageSequence: 0, unsent: [{ caseWorkflowId: handle.workflowId, outcome }] } }],
+    });
+    const view = await eventually(() => handle.query(caseStateQuery), (v) => v.recentActions.length === 1, 15_000);
+    expect(view.recentActions).toMatchObject([{ stepId: 'first', status: 'sent', providerMessageId: outcome.providerMessageId }]);
+    await handle.terminate('test done');
+    await harness.client.workflow.getHandle(workflowId).terminate('test done');
+  }, 60_000);
 });
