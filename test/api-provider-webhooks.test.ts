@@ -115,6 +115,33 @@ describe('SendGrid event webhook', () => {
     expect((await harness.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
   });
 
+  it('a bounce of a merged email marks the email unusable on every case it listed, each audit log says so', async () => {
+    const policy = secondScalePolicy({ steps: [{ id: 'first', offset: 'PT1S', actions: [{ type: 'email' }] }, { id: 'later', offset: 'P1D', actions: [{ type: 'email' }] }], consolidation: { window: 'PT3S' } });
+    const made: Awaited<ReturnType<typeof createOverdueInvoice>>[] = [];
+    for (let i = 0; i < 3; i++) made.push(await createOverdueInvoice(harness.prisma, made[0] ? { sameCustomerAs: made[0].customer } : {}));
+    const handles = await Promise.all(
+      made.map((m) => harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, { workflowId: collectionWorkflowId(m.invoice.id), taskQueue: harness.taskQueue, args: [caseInput(m, policy)] })),
+    );
+    const row = (await eventually(
+      () => harness.prisma.outboxMessage.findFirst({ where: { idempotencyKey: { startsWith: `correspondence-${made[0]!.customer.id}:message-` }, status: 'sent' } }),
+      (r) => r !== null,
+      15_000,
+    ))!;
+    const invoiceIds = made.map((m) => m.invoice.id);
+    expect(((row.payload as { invoiceIds?: string[] }).invoiceIds ?? []).sort()).toEqual([...invoiceIds].sort());
+
+    const raw = JSON.stringify([{ event: 'bounce', reason: '550 mailbox unknown', idempotency_key: row.idempotencyKey, sg_message_id: `${row.providerMessageId}.filter` }]);
+    const response = await post(raw, now());
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, signalled: 1 });
+    for (const handle of handles) expect(await unreachable(handle, 'email')).toEqual(['email']);
+    const events = await eventually(() => harness.prisma.collectionEvent.findMany({ where: { invoiceId: { in: invoiceIds }, kind: 'delivery_failed' } }), (rows) => rows.length === 3);
+    expect(events.map((e) => e.invoiceId).sort()).toEqual([...invoiceIds].sort());
+    for (const event of events) expect(event).toMatchObject({ actor: 'webhook:sendgrid', details: { channel: 'email', reason: 'bounce: 550 mailbox unknown' } });
+    expect((await harness.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('failed');
+    await Promise.all(handles.map((h) => h.terminate('test done')));
+  }, 30_000);
+
   it('refuses a signature from another key, and a stale timestamp', async () => {
     const raw = JSON.stringify([{ event: 'bounce', idempotency_key: 'x' }]);
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;

@@ -143,6 +143,48 @@ describe('crash safety', () => {
     await Promise.allSettled([sms.handle.terminate('test done'), call.handle.terminate('test done')]);
   }, 150_000);
 
+  it('sends a merged email of 3 invoices once when the worker is killed after SendGrid accepted it but before the outbox was marked; every case records it sent', async () => {
+    const settings = { TEMPORAL_TASK_QUEUE: `crash-merged-${randomUUID()}` };
+    const first = await startWorkerProcess(settings);
+    const made: Awaited<ReturnType<typeof createOverdueInvoice>>[] = [];
+    for (let i = 0; i < 3; i++) made.push(await createOverdueInvoice(prisma, made[0] ? { sameCustomerAs: made[0].customer } : {}));
+    const policy = secondScalePolicy({ steps: [secondScalePolicy().steps[0]!, { id: 'later', offset: 'P30D', actions: [{ type: 'letter' }] }], consolidation: { window: 'PT3S' } });
+    servers.stallNext('sendgrid', 60_000); // SendGrid takes the merged mail, then the answer hangs: the worker dies waiting
+    const arrived = servers.nextAccepted('sendgrid');
+    const handles = await Promise.all(
+      made.map((m) => client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, { workflowId: collectionWorkflowId(m.invoice.id), taskQueue: settings.TEMPORAL_TASK_QUEUE, args: [caseInput(m, policy)] })),
+    );
+    await arrived;
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    const messageKeyPrefix = `correspondence-${made[0]!.customer.id}:message-`;
+    const outboxOfMessage = () => prisma.outboxMessage.findFirstOrThrow({ where: { idempotencyKey: { startsWith: messageKeyPrefix } } });
+    const pending = await outboxOfMessage();
+    expect(pending.status).toBe('pending');
+    expect(((pending.payload as { invoiceIds?: string[] }).invoiceIds ?? []).sort()).toEqual(made.map((m) => m.invoice.id).sort());
+
+    await startWorkerProcess(settings);
+    // The server notices the dead worker at the heartbeat timeout (10 s) and retries on the new one.
+    const sent = await eventually(outboxOfMessage, (row) => row.status === 'sent', 40_000);
+    expect(sent.attempts).toBeGreaterThanOrEqual(2);
+    expect(await prisma.outboxMessage.count({ where: { idempotencyKey: { startsWith: messageKeyPrefix } } })).toBe(1);
+    // The customer got one mail, listing all three invoices, and no single-invoice mail besides.
+    const mails = servers.accepted.filter((a) => a.provider === 'sendgrid' && made.some((m) => JSON.stringify(a.body).includes(m.invoice.number)));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.idempotencyKey).toBe(sent.idempotencyKey);
+    for (const m of made) expect(JSON.stringify(mails[0]!.body)).toContain(m.invoice.number);
+    expect(sent.providerMessageId).toBe(mails[0]!.id);
+
+    // Every case records it sent, with the provider's id and the merged message's key.
+    for (const handle of handles) {
+      const view = await eventually(() => handle.query(caseStateQuery), (v) => v.recentActions.length === 1, 20_000);
+      expect(view.recentActions).toMatchObject([{ stepId: 'reminder', status: 'sent', providerMessageId: mails[0]!.id }]);
+    }
+    const events = await eventually(() => prisma.collectionEvent.findMany({ where: { invoiceId: { in: made.map((m) => m.invoice.id) }, kind: 'step_sent' } }), (rows) => rows.length === 3);
+    expect(events.map((e) => (e.details as { messageKey?: string }).messageKey)).toEqual(Array(3).fill(sent.idempotencyKey));
+    await Promise.allSettled(handles.map((h) => h.terminate('test done')));
+  }, 150_000);
+
   it('posts a late fee once however often the activity is retried', async () => {
     const made = await createOverdueInvoice(prisma, { amountMinor: 100_000n });
     const postLateFee = makePostLateFee(prisma);

@@ -34,6 +34,8 @@ export interface CorrespondenceCarried {
   /** Recent answers, to answer a request sent again with the same outcome. */
   readonly answered: readonly CorrespondenceAnswer[];
   readonly messageSequence: number;
+  /** Answers the previous run decided but had not yet signalled to their cases. */
+  readonly unsent?: readonly CorrespondenceAnswer[];
 }
 
 /** A case asks for one action to be delivered. A request id seen before is answered again, never sent twice. */

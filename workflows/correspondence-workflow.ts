@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -29,6 +30,7 @@ import { searchAttributes } from './search-attributes.js';
 
 /** Answers kept to re-answer a request a case sends again (an activity retry): far more than one customer's cases ask for at once. */
 const ANSWERS_KEPT = 2_000;
+const ANSWERS_AT_ONCE = 'correspondence-answers-at-once';
 
 /**
  * One per customer: every message to the customer leaves from here. Requests from the customer's
@@ -43,7 +45,9 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
   const answered = new Map<string, CorrespondenceAnswer>((input.carried?.answered ?? []).map((a) => [a.outcome.requestId, a]));
   let messageSequence = input.carried?.messageSequence ?? 0;
   let changed = false;
-  const toSend: CorrespondenceAnswer[] = [];
+  // Answers not yet signalled: carried across continue-as-new, since a withdrawal or a retried
+  // request can be handled in the very activation that hands over.
+  const toSend: CorrespondenceAnswer[] = [...(input.carried?.unsent ?? [])];
 
   setHandler(deliveryRequestedSignal, (request) => {
     const earlier = answered.get(request.requestId);
@@ -86,15 +90,18 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
     toSend.push(entry);
   }
 
-  /** Tells each case its answer; a case that has ended meanwhile no longer listens, which is fine. */
+  /**
+   * Tells each case its answer, all at once: one workflow task for a merged message of 500
+   * invoices, not 500 one after another. A case that has ended meanwhile no longer listens, which is fine.
+   */
   async function sendAnswers(): Promise<void> {
-    for (const { caseWorkflowId, outcome } of toSend.splice(0)) {
-      try {
-        await getExternalWorkflowHandle(caseWorkflowId).signal(deliveryOutcomeSignal, outcome);
-      } catch {
-        // The case has closed (paid, handed over): nobody waits for this answer any more.
-      }
-    }
+    // The case has closed (paid, handed over): nobody waits for this answer any more.
+    const tell = ({ caseWorkflowId, outcome }: CorrespondenceAnswer) => getExternalWorkflowHandle(caseWorkflowId).signal(deliveryOutcomeSignal, outcome).catch(() => undefined);
+    const answers = toSend.splice(0);
+    if (answers.length === 0) return;
+    // Runs started before this change told the cases one after another: they replay that way.
+    if (patched(ANSWERS_AT_ONCE)) await Promise.all(answers.map(tell));
+    else for (const entry of answers) await tell(entry);
   }
 
   function publish(next: Dispatch | undefined): void {
@@ -178,7 +185,7 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
       await continueAsNew<typeof correspondenceWorkflow>({
         customerId: input.customerId,
         contact,
-        carried: { contact, pending, sent: recentSends(sent, Date.now()), answered: [...answered.values()], messageSequence },
+        carried: { contact, pending, sent: recentSends(sent, Date.now()), answered: [...answered.values()], messageSequence, unsent: toSend },
       });
     }
     const next = nextDispatch(pending, sent, Date.now());
