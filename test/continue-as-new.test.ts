@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { caseStateQuery, type CollectionWorkflowInput, collectionWorkflowId, collectionWorkflowType, contactChangedSignal, disputeOpenedSignal, paymentReceivedSignal } from '../workflows/definitions.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
-import { startTemporalDevServer, type TemporalDevServer } from './support/temporal-dev-server.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { earlyContinueAsNewServer } from './support/temporal-dev-server.js';
+import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { suiteDataConverter } from './support/payload-encryption.js';
 
@@ -13,19 +13,8 @@ import { suiteDataConverter } from './support/payload-encryption.js';
  * continue-as-new after 40 events (the default is thousands), so a burst of signals crosses
  * the line several times; state, duplicates and holds must survive every hand-over.
  */
-let server: TemporalDevServer;
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  server = await startTemporalDevServer({ alwaysOwn: true, dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 } });
-  harness = await createWorkerHarness({ temporalAddress: server.address });
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await server?.stop();
-});
+onSuiteWorker((h) => (harness = h), {}, earlyContinueAsNewServer());
 
 describe('continue-as-new', () => {
   it('carries balance, payments, a dispute and the audit sequence across runs', async () => {

@@ -1,6 +1,6 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import type { correspondenceWorkflow } from '../workflows/correspondence-workflow.js';
 import { type CorrespondenceInput, correspondenceStateQuery, correspondenceWorkflowId, correspondenceWorkflowType } from '../workflows/correspondence-definitions.js';
@@ -8,8 +8,8 @@ import { caseStateQuery, collectionWorkflowId, collectionWorkflowType } from '..
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { suiteDataConverter } from './support/payload-encryption.js';
-import { startTemporalDevServer, type TemporalDevServer } from './support/temporal-dev-server.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { earlyContinueAsNewServer } from './support/temporal-dev-server.js';
+import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
 
 /**
  * The customer's correspondence is long-running: it must hand over to a new run (continue-as-new)
@@ -17,19 +17,8 @@ import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
  * continue-as-new after 40 events, so a customer's many requests cross the line several times,
  * some of them while they wait for their consolidation window.
  */
-let server: TemporalDevServer;
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  server = await startTemporalDevServer({ alwaysOwn: true, dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 } });
-  harness = await createWorkerHarness({ temporalAddress: server.address });
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await server?.stop();
-});
+onSuiteWorker((h) => (harness = h), {}, earlyContinueAsNewServer());
 
 type Made = Awaited<ReturnType<typeof createOverdueInvoice>>;
 

@@ -1,5 +1,5 @@
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { CollectionPolicy } from '../domain/policy.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { correspondenceStateQuery, correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
@@ -7,7 +7,7 @@ import { caseStateQuery, collectionWorkflowId, collectionWorkflowType } from '..
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
 import { suiteDataConverter } from './support/payload-encryption.js';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -21,15 +21,7 @@ const run = promisify(execFile);
  * the contact caps; another customer's messages are never merged in.
  */
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  harness = await createWorkerHarness();
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-});
+onSuiteWorker((h) => (harness = h));
 
 type Made = Awaited<ReturnType<typeof createOverdueInvoice>>;
 

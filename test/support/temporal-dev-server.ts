@@ -87,3 +87,17 @@ export async function startTemporalDevServer(options: { dynamicConfig?: Record<s
   }
   return { address, namespace, uiPort, dataDir: dir, stop };
 }
+
+/** A dev server of a suite's own that suggests continue-as-new after 40 events (the default is thousands), for `onSuiteWorker`. */
+export function earlyContinueAsNewServer(): { start(): Promise<TemporalDevServer>; stop(): Promise<void> } {
+  let server: TemporalDevServer | undefined;
+  return {
+    async start() {
+      server = await startTemporalDevServer({ alwaysOwn: true, dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 } });
+      return server;
+    },
+    async stop() {
+      await server?.stop();
+    },
+  };
+}

@@ -116,18 +116,21 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
 
 /**
  * A harness with its worker running for the enclosing file or describe block: created before its
- * tests, shut down after; `use` receives it (`onSuiteWorker((h) => (harness = h))`).
+ * tests, shut down after; `use` receives it (`onSuiteWorker((h) => (harness = h))`). With `server`,
+ * on a Temporal server of the suite's own, started first and stopped last.
  */
-export function onSuiteWorker(use: (harness: WorkerHarness) => void, options: Parameters<typeof createWorkerHarness>[0] = {}): void {
+export function onSuiteWorker(use: (harness: WorkerHarness) => void, options: Parameters<typeof createWorkerHarness>[0] = {}, server?: { start(): Promise<{ address: string }>; stop(): Promise<void> }): void {
   let harness: WorkerHarness | undefined;
   let stopWorker: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    harness = await createWorkerHarness(options);
+    const own = server ? await server.start() : undefined;
+    harness = await createWorkerHarness({ ...options, ...(own ? { temporalAddress: own.address } : {}) });
     stopWorker = await harness.startWorker();
     use(harness);
   });
   afterAll(async () => {
     await stopWorker?.();
     await harness?.close();
+    await server?.stop();
   });
 }
