@@ -32,7 +32,7 @@ import {
   writeOffInvoice,
 } from '../domain/case/commands.js';
 import { changedContactFields, withContactChanged } from '../domain/case/contact-change.js';
-import { type CaseState, holdsPlanClock, initialCaseState, isHeld, stageOf, withAction, withUnreachable } from '../domain/case/state.js';
+import { type ActionRecord, type CaseState, holdsPlanClock, initialCaseState, isHeld, stageOf, withAction, withUnreachable } from '../domain/case/state.js';
 import { installmentCheck, markInstallmentReminded, partialHoldEnds, pauseEnds, promiseCheck } from '../domain/case/time-outcomes.js';
 import { nextTimedEvent, type TimedEvent } from '../domain/case/timed-events.js';
 import type { DeliveryOutcome, DeliveryRequest } from '../domain/correspondence/requests.js';
@@ -463,42 +463,38 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     channelLoop: for (const channel of channels) {
       const window = windowed ? windowForChannel(channel, policy) : undefined;
       for (;;) {
-      if (window && !(await untilInsideWindow(window, channel, stopped))) return false;
-      try {
-        const summary = `Send ${channel} "${template}" to ${recipientOf(channel)} about invoice ${input.invoiceNumber}`;
-        const receipt = await activities.deliverMessage.executeWithOptions({ summary }, [{
-          idempotencyKey: channel === wanted ? key : `${key}:fallback-${channel}`,
-          invoiceId: input.invoiceId,
-          channel: channel as MessageChannel,
-          template,
-          customer,
-          ...(window ? { sendingWindow: { window, timezone, holidays } } : {}),
-          data: {
-            invoiceNumber: input.invoiceNumber,
-            currency: state.currency,
-            amountMinor: state.amountMinor,
-            balanceMinor: state.balanceMinor,
-            feesMinor: state.feesMinor,
-            dueDate: input.dueDate,
-            daysOverdue: Math.max(0, Math.floor((Date.now() - dueAt) / DAY)),
-            ...(input.paymentLink ? { paymentLink: input.paymentLink } : {}),
-            ...(installment ? { installment } : {}),
-          },
-        }]);
-        state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: receipt.providerMessageId });
-        noteNoticeSent(action, channel, template);
-        // alreadySent: an earlier attempt of this call reached the provider; still one message, said so.
-        record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider: receipt.provider, providerMessageId: receipt.providerMessageId, details: { stepId, template, wanted, channel, ...(receipt.alreadySent ? { sentByEarlierAttempt: true } : {}) } });
-        return true;
-      } catch (error) {
-        const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
-        // The activity ran after the window closed (it waited in a backlog or for a worker): wait for the next opening, same key.
-        if (failure?.type === OUTSIDE_SENDING_WINDOW) continue;
-        if (failure?.type !== RECIPIENT_UNDELIVERABLE) throw error;
-        state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: failure.message });
-        record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason: failure.message, fallingBack: channel !== channels.at(-1) } });
-        continue channelLoop;
-      }
+        if (window && !(await untilInsideWindow(window, channel, stopped))) return false;
+        try {
+          const summary = `Send ${channel} "${template}" to ${recipientOf(channel)} about invoice ${input.invoiceNumber}`;
+          const receipt = await activities.deliverMessage.executeWithOptions({ summary }, [{
+            idempotencyKey: channel === wanted ? key : `${key}:fallback-${channel}`,
+            invoiceId: input.invoiceId,
+            channel: channel as MessageChannel,
+            template,
+            customer,
+            ...(window ? { sendingWindow: { window, timezone, holidays } } : {}),
+            data: {
+              invoiceNumber: input.invoiceNumber,
+              currency: state.currency,
+              amountMinor: state.amountMinor,
+              balanceMinor: state.balanceMinor,
+              feesMinor: state.feesMinor,
+              dueDate: input.dueDate,
+              daysOverdue: Math.max(0, Math.floor((Date.now() - dueAt) / DAY)),
+              ...(input.paymentLink ? { paymentLink: input.paymentLink } : {}),
+              ...(installment ? { installment } : {}),
+            },
+          }]);
+          noteSent({ stepId, action, template, wanted, channel, provider: receipt.provider, providerMessageId: receipt.providerMessageId, alreadySent: receipt.alreadySent });
+          return true;
+        } catch (error) {
+          const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+          // The activity ran after the window closed (it waited in a backlog or for a worker): wait for the next opening, same key.
+          if (failure?.type === OUTSIDE_SENDING_WINDOW) continue;
+          if (failure?.type !== RECIPIENT_UNDELIVERABLE) throw error;
+          noteUndeliverable({ stepId, action, channel, reason: failure.message, fallingBack: channel !== channels.at(-1) });
+          continue channelLoop;
+        }
       }
     }
     return true;
@@ -555,23 +551,29 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
         return false;
       }
       if (outcome.status === 'sent') {
-        state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId: outcome.providerMessageId });
-        noteNoticeSent(action, channel, template);
-        record({
-          category: 'action',
-          kind: 'step_sent',
-          action: channel,
-          actor: 'system',
-          provider: outcome.provider,
-          providerMessageId: outcome.providerMessageId,
-          details: { stepId, template, wanted, channel, messageKey: outcome.messageKey, invoicesInMessage: outcome.invoiceCount, waitedFor: [...outcome.waitedFor], ...(outcome.alreadySent ? { sentByEarlierAttempt: true } : {}) },
-        });
+        noteSent({ stepId, action, template, wanted, channel, provider: outcome.provider, providerMessageId: outcome.providerMessageId, alreadySent: outcome.alreadySent }, { messageKey: outcome.messageKey, invoicesInMessage: outcome.invoiceCount, waitedFor: [...outcome.waitedFor] });
         return true;
       }
-      state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: outcome.reason });
-      record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason: outcome.reason, fallingBack: channel !== channels.at(-1) } });
+      noteUndeliverable({ stepId, action, channel, reason: outcome.reason, fallingBack: channel !== channels.at(-1) });
     }
     return true;
+  }
+
+  /** A message left for this action: in the case's recent actions, as a notice, and in the audit log (alreadySent: an earlier attempt reached the provider; still one message). */
+  function noteSent(
+    sent: { stepId: string; action: ActionRecord['action']; template: string; wanted: Channel; channel: Channel; provider: string; providerMessageId: string; alreadySent: boolean },
+    merged: { messageKey: string; invoicesInMessage: number; waitedFor: string[] } | Record<string, never> = {},
+  ): void {
+    const { stepId, action, template, wanted, channel, provider, providerMessageId, alreadySent } = sent;
+    state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId });
+    noteNoticeSent(action, channel, template);
+    record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider, providerMessageId, details: { stepId, template, wanted, channel, ...merged, ...(alreadySent ? { sentByEarlierAttempt: true } : {}) } });
+  }
+
+  /** The recipient proved undeliverable on this channel: that contact point is skipped from now on. */
+  function noteUndeliverable({ stepId, action, channel, reason, fallingBack }: { stepId: string; action: ActionRecord['action']; channel: Channel; reason: string; fallingBack: boolean }): void {
+    state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: reason });
+    record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason, fallingBack } });
   }
 
   /** Waits until the window is open now; false if `stopped` (a hold, the end of the case) comes first. */

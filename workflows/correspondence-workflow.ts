@@ -73,12 +73,13 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
   });
   setHandler(correspondenceStateQuery, () => {
     const next = nextDispatch(pending, sent, Date.now());
+    const recent = recentSends(sent, Date.now());
     return {
       customerId: input.customerId,
       waiting: pending.map((p) => ({ requestId: p.requestId, invoiceNumber: p.line.invoiceNumber, channel: p.channel, requestedAt: new Date(p.requestedAt).toISOString() })),
       nextMessageAt: next ? new Date(next.at).toISOString() : null,
-      sentLast7Days: recentSends(sent, Date.now()).length,
-      sentLast7DaysByChannel: recentSends(sent, Date.now()).reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.channel]: (counts[s.channel] ?? 0) + 1 }), {}),
+      sentLast7Days: recent.length,
+      sentLast7DaysByChannel: recent.reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.channel]: (counts[s.channel] ?? 0) + 1 }), {}),
       messagesSent: messageSequence,
     };
   });
