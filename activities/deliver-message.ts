@@ -77,7 +77,7 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders, metri
       count(request, 'undeliverable');
       throw undeliverable(row.lastError ?? 'the recipient was undeliverable');
     }
-    const message: OutgoingMessage = { idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data };
+    const message: OutgoingMessage = { idempotencyKey: request.idempotencyKey, channel: request.channel, template: request.template, customer: request.customer, subject: rendered.subject, text: rendered.text, data: request.data, ...(consolidated ? { invoices: consolidated } : {}) };
     if (row.attempts > 1) {
       // An earlier attempt may have reached the provider before its worker died.
       const earlier = await findEarlier(sender, message, row.createdAt);

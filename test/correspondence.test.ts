@@ -86,6 +86,7 @@ describe('one customer, many invoices', () => {
     const described = await harness.client.workflow.getHandle(correspondenceWorkflowId(many.customerId)).describe();
     expect(described.typedSearchAttributes.get(searchAttributes.customerId)).toBe(many.customerId);
     expect(described.typedSearchAttributes.get(searchAttributes.contactsLast7Days)).toBe(2);
+    expect(described.typedSearchAttributes.get(searchAttributes.openInvoices)).toBe(12);
     await Promise.all([...many.handles, ...other.handles].map((h) => h.terminate('test done')));
   }, 90_000);
 });
@@ -119,7 +120,7 @@ describe('contact caps', () => {
 });
 
 describe('withdrawal', () => {
-  it('a payment while a request waits withdraws it: nothing about that invoice leaves, the other invoice still goes', async () => {
+  it('a payment while a request waits withdraws it: nothing about that invoice leaves, the other invoice still goes, and the paid one no longer counts as open', async () => {
     const policy = secondScalePolicy({
       steps: [
         { id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] },
@@ -129,7 +130,8 @@ describe('withdrawal', () => {
     });
     const { made, handles, customerId } = await startCases(2, policy, new Date());
     const correspondence = harness.client.workflow.getHandle(correspondenceWorkflowId(customerId));
-    await eventually(() => correspondence.query(correspondenceStateQuery).catch(() => undefined), (v) => v?.waiting.length === 2, 15_000);
+    const before = await eventually(() => correspondence.query(correspondenceStateQuery).catch(() => undefined), (v) => v?.waiting.length === 2, 15_000);
+    expect(before!.openInvoices).toBe(2);
     await handles[0]!.executeUpdate('recordPayment', { args: [{ paymentId: `P-W-${made[0]!.invoice.id.slice(0, 8)}`, amountMinor: 10_000, currency: 'EUR', method: 'card', receivedAt: new Date().toISOString(), actor: 'erp' }] });
     const emails = await eventually(() => sentTo('email', customerId), (e) => e.some((x) => x.template === 'overdue_notice'), 15_000);
     const reminders = emails.filter((e) => e.template === 'overdue_notice');
@@ -138,6 +140,10 @@ describe('withdrawal', () => {
     expect(reminders[0]!.text).not.toContain(made[0]!.invoice.number);
     const paidEvents = await eventually(() => harness.prisma.collectionEvent.findMany({ where: { invoiceId: made[0]!.invoice.id }, orderBy: { sequence: 'asc' } }), (rows) => rows.some((r) => r.kind === 'step_withdrawn'));
     expect(paidEvents.map((e) => e.kind)).toEqual(expect.arrayContaining(['payment_settled_invoice', 'step_withdrawn']));
+    // The paid case told the correspondence it ended: operators filtering on OpenInvoices see one.
+    const after = await eventually(() => correspondence.query(correspondenceStateQuery), (v) => v.openInvoices === 1, 15_000);
+    expect(after.openInvoices).toBe(1);
+    expect((await correspondence.describe()).typedSearchAttributes.get(searchAttributes.openInvoices)).toBe(1);
     await handles[1]!.terminate('test done');
   }, 40_000);
 });

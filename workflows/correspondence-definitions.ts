@@ -36,6 +36,8 @@ export interface CorrespondenceCarried {
   readonly messageSequence: number;
   /** Answers the previous run decided but had not yet signalled to their cases. */
   readonly unsent?: readonly CorrespondenceAnswer[];
+  /** Invoices that asked and have not told of their close yet (`OpenInvoices`). */
+  readonly openInvoices?: readonly string[];
 }
 
 /** A case asks for one action to be delivered. A request id seen before is answered again, never sent twice. */
@@ -44,6 +46,8 @@ export const deliveryRequestedSignal = defineSignal<[DeliveryRequest]>('delivery
 export const deliveryWithdrawnSignal = defineSignal<[{ readonly requestId: string }]>('deliveryWithdrawn');
 /** The customer's contact changed: messages from now on use it. */
 export const correspondenceContactChangedSignal = defineSignal<[CustomerContact]>('correspondenceContactChanged');
+/** A case has ended (paid, cancelled, written off, handed to legal): it no longer counts as open. */
+export const correspondenceCaseClosedSignal = defineSignal<[{ readonly invoiceId: string }]>('correspondenceCaseClosed');
 /** The correspondence's answer to a case's request. */
 export const deliveryOutcomeSignal = defineSignal<[DeliveryOutcome]>('deliveryOutcome');
 
@@ -55,5 +59,7 @@ export interface CorrespondenceView {
   /** What the contact caps count, per channel, over the last 7 days. */
   readonly sentLast7DaysByChannel: Readonly<Record<string, number>>;
   readonly messagesSent: number;
+  /** Invoices of the customer it speaks for: asked at least once and not closed yet. */
+  readonly openInvoices: number;
 }
 export const correspondenceStateQuery = defineQuery<CorrespondenceView>('correspondenceState');

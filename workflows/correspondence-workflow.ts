@@ -13,10 +13,12 @@ import {
 } from '@temporalio/workflow';
 import { type Dispatch, groupKey, nextDispatch, recentSends } from '../domain/correspondence/dispatch.js';
 import type { DeliveryOutcome, DeliveryRequest, SentRecord } from '../domain/correspondence/requests.js';
+import { dueDateAnchor } from '../domain/schedule.js';
 import { activities } from './activities.js';
 import type { MessageChannel } from './activity-interfaces.js';
 import {
   type CorrespondenceAnswer,
+  correspondenceCaseClosedSignal,
   correspondenceContactChangedSignal,
   type CorrespondenceInput,
   correspondenceStateQuery,
@@ -31,6 +33,8 @@ import { searchAttributes } from './search-attributes.js';
 /** Answers kept to re-answer a request a case sends again (an activity retry): far more than one customer's cases ask for at once. */
 const ANSWERS_KEPT = 2_000;
 const ANSWERS_AT_ONCE = 'correspondence-answers-at-once';
+const OPEN_INVOICES = 'correspondence-open-invoices';
+const DAY = 86_400_000;
 
 /**
  * One per customer: every message to the customer leaves from here. Requests from the customer's
@@ -44,12 +48,14 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
   let sent: SentRecord[] = [...(input.carried?.sent ?? [])];
   const answered = new Map<string, CorrespondenceAnswer>((input.carried?.answered ?? []).map((a) => [a.outcome.requestId, a]));
   let messageSequence = input.carried?.messageSequence ?? 0;
+  const openInvoices = new Set<string>(input.carried?.openInvoices ?? []);
   let changed = false;
   // Answers not yet signalled: carried across continue-as-new, since a withdrawal or a retried
   // request can be handled in the very activation that hands over.
   const toSend: CorrespondenceAnswer[] = [...(input.carried?.unsent ?? [])];
 
   setHandler(deliveryRequestedSignal, (request) => {
+    openInvoices.add(request.line.invoiceId);
     const earlier = answered.get(request.requestId);
     // Asked again by a retried activity: the same answer, nothing sent twice. A withdrawn request
     // asked again is the case trying anew after its hold ended: it waits like a new one.
@@ -67,6 +73,10 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
     answer(request, { requestId, status: 'withdrawn' });
     changed = true;
   });
+  setHandler(correspondenceCaseClosedSignal, ({ invoiceId }) => {
+    openInvoices.delete(invoiceId);
+    changed = true;
+  });
   setHandler(correspondenceContactChangedSignal, (next) => {
     contact = next;
     changed = true;
@@ -81,6 +91,7 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
       sentLast7Days: recent.length,
       sentLast7DaysByChannel: recent.reduce<Record<string, number>>((counts, s) => ({ ...counts, [s.channel]: (counts[s.channel] ?? 0) + 1 }), {}),
       messagesSent: messageSequence,
+      openInvoices: openInvoices.size,
     };
   });
 
@@ -112,10 +123,12 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
       { key: searchAttributes.pendingMessages, value: pending.length },
       { key: searchAttributes.contactsLast7Days, value: recent },
       { key: searchAttributes.nextActionAt, value: next ? new Date(next.at) : null },
+      // Runs started before this attribute existed replay their upserts without it.
+      ...(patched(OPEN_INVOICES) ? [{ key: searchAttributes.openInvoices, value: openInvoices.size }] : []),
     ]);
     setCurrentDetails(
       [
-        `**${contact.name}**: ${pending.length} request(s) waiting, ${recent} message(s) in the last 7 days`,
+        `**${contact.name}**: ${openInvoices.size} open invoice(s), ${pending.length} request(s) waiting, ${recent} message(s) in the last 7 days`,
         next ? `Next message: ${next.group[0]!.channel} about ${next.group.length} invoice(s) at ${new Date(next.at).toISOString()}${next.waitedFor.length ? ` (waiting for ${next.waitedFor.join(', ')})` : ''}` : 'Nothing waiting',
       ].join('\n\n'),
     );
@@ -152,7 +165,8 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
               balanceMinor: first.line.balanceMinor,
               feesMinor: first.line.feesMinor,
               dueDate: first.line.dueDate,
-              daysOverdue: Math.max(0, Math.floor((Date.now() - Date.parse(`${first.line.dueDate}T00:00:00Z`)) / 86_400_000)),
+              // Counted from the due day's start in the customer's timezone, as the case counts it.
+              daysOverdue: Math.max(0, Math.floor((Date.now() - dueDateAnchor(first.line.dueDate, first.timezone)) / DAY)),
               ...(first.line.paymentLink ? { paymentLink: first.line.paymentLink } : {}),
               ...(first.installment ? { installment: first.installment } : {}),
             },
@@ -186,7 +200,7 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
       await continueAsNew<typeof correspondenceWorkflow>({
         customerId: input.customerId,
         contact,
-        carried: { contact, pending, sent: recentSends(sent, Date.now()), answered: [...answered.values()], messageSequence, unsent: toSend },
+        carried: { contact, pending, sent: recentSends(sent, Date.now()), answered: [...answered.values()], messageSequence, unsent: toSend, openInvoices: [...openInvoices] },
       });
     }
     const next = nextDispatch(pending, sent, Date.now());

@@ -215,3 +215,5 @@ export const OUTSIDE_SENDING_WINDOW = 'OutsideSendingWindow';
 export const WINDOW_AT_SEND_TIME = 'window-at-send-time';
 /** Workflow patch id: messages leave through the customer's correspondence workflow (consolidated, paced). */
 export const ONE_VOICE_PER_CUSTOMER = 'one-voice-per-customer';
+/** Patch: a case that ends tells its customer's correspondence, which counts the invoices it speaks for. */
+export const TELL_CORRESPONDENCE_CLOSED = 'tell-correspondence-closed';

@@ -24,6 +24,11 @@ export const searchAttributes = {
   pendingMessages: defineSearchAttributeKey('PendingMessages', SearchAttributeType.INT),
   /** Correspondence workflows: messages sent in the last 7 days (what the contact caps count). */
   contactsLast7Days: defineSearchAttributeKey('ContactsLast7Days', SearchAttributeType.INT),
+  /**
+   * Correspondence workflows: the customer's invoices it speaks for (asked it at least once and not
+   * closed yet). A Double only because the store's three Int slots are taken; it holds whole numbers.
+   */
+  openInvoices: defineSearchAttributeKey('OpenInvoices', SearchAttributeType.DOUBLE),
 } as const;
 
 export const allSearchAttributeKeys = Object.values(searchAttributes);

@@ -101,6 +101,15 @@ export class TwilioCallTasker extends TwilioChannel<TwilioOptions & { workspaceS
       fees_minor: message.data.feesMinor,
       days_overdue: message.data.daysOverdue,
       brief: message.text,
+      // A consolidated call: the collector's task lists every invoice to talk about, not only the first.
+      invoice_count: message.invoices?.length ?? 1,
+      invoices: (message.invoices ?? [{ invoiceNumber: message.data.invoiceNumber, currency: message.data.currency, balanceMinor: message.data.balanceMinor, feesMinor: message.data.feesMinor, dueDate: message.data.dueDate }]).map((line) => ({
+        invoice_number: line.invoiceNumber,
+        currency: line.currency,
+        balance_minor: line.balanceMinor,
+        fees_minor: line.feesMinor,
+        due_date: line.dueDate,
+      })),
     };
     const task = await this.client.taskrouter.v1
       .workspaces(this.options.workspaceSid)

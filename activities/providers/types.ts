@@ -1,5 +1,6 @@
 import type { MessageChannel, MessageData } from '../../workflows/activity-interfaces.js';
 import type { CustomerContact } from '../../workflows/definitions.js';
+import type { InvoiceLine } from '../../domain/correspondence/requests.js';
 
 /** One message to one customer on one channel, with the key the provider deduplicates on. */
 export interface OutgoingMessage {
@@ -11,6 +12,8 @@ export interface OutgoingMessage {
   readonly text: string;
   /** Template data, for providers that render themselves (dynamic templates, merge variables). */
   readonly data: MessageData;
+  /** A consolidated message: every invoice it lists (two or more). */
+  readonly invoices?: readonly InvoiceLine[];
 }
 
 /** An attempt whose outcome is unknown: its worker may have died after the provider accepted the message. */
