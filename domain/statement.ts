@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { InvoiceLine } from './correspondence/requests.js';
 import { formatMoney } from './money.js';
-import type { RenderedMessage } from './templates.js';
+import { formatCalendarDay, letterFrame, type RenderedMessage } from './templates.js';
 
 /**
  * One message about several invoices of one customer (a consolidated reminder, letter, SMS or call
@@ -21,8 +21,6 @@ interface StatementWords {
   readonly intro: (tone: Tone, count: number, total: string) => string;
   readonly line: (l: { number: string; due: string; days: number; open: string; fees?: string; link?: string }) => string;
   readonly close: (tone: Tone) => string;
-  readonly greeting: (name: string) => string;
-  readonly sign: string;
 }
 
 const english: StatementWords = {
@@ -31,8 +29,6 @@ const english: StatementWords = {
     tone === 'upcoming' ? `A friendly reminder of ${count} invoices that fall due soon, ${total} in total:` : `Our records show ${count} invoices with ${total} outstanding in total:`,
   line: (l) => `- Invoice ${l.number}: due ${l.due}${l.days > 0 ? `, ${l.days} days overdue` : ''}; ${l.open} open${l.fees ? ` (including late fees of ${l.fees})` : ''}${l.link ? `. Pay online: ${l.link}` : ''}`,
   close: (tone) => (tone === 'final' ? 'Unless we receive payment, we will pass these invoices to our legal partner.' : 'Please arrange payment or contact us if there is a problem.'),
-  greeting: (name) => `Dear ${name},\n\n`,
-  sign: '\n\nKind regards,\nAccounts Receivable',
 };
 
 const german: StatementWords = {
@@ -41,8 +37,6 @@ const german: StatementWords = {
     tone === 'upcoming' ? `wir erinnern freundlich an ${count} Rechnungen, die bald fällig werden, insgesamt ${total}:` : `laut unseren Unterlagen sind ${count} Rechnungen mit insgesamt ${total} offen:`,
   line: (l) => `- Rechnung ${l.number}: fällig am ${l.due}${l.days > 0 ? `, seit ${l.days} Tagen überfällig` : ''}; offen ${l.open}${l.fees ? ` (einschließlich Mahngebühren von ${l.fees})` : ''}${l.link ? `. Online bezahlen: ${l.link}` : ''}`,
   close: (tone) => (tone === 'final' ? 'Geht keine Zahlung ein, übergeben wir die Forderungen unserem Rechtspartner.' : 'Bitte veranlassen Sie die Zahlung oder melden Sie sich bei Fragen.'),
-  greeting: () => 'Sehr geehrte Damen und Herren,\n\n',
-  sign: '\n\nMit freundlichen Grüßen\nDebitorenbuchhaltung',
 };
 
 const languages: Record<string, StatementWords> = { en: english, de: german };
@@ -51,7 +45,8 @@ export function renderStatement(template: string, lines: readonly InvoiceLine[],
   const words = languages[locale.split('-')[0]!.toLowerCase()] ?? english;
   const currency = lines[0]?.currency ?? 'EUR';
   const money = (amountMinor: number) => formatMoney({ amountMinor, currency }, locale);
-  const date = (day: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+  const date = (day: string) => formatCalendarDay(day, locale);
+  const frame = letterFrame(locale);
   const today = DateTime.fromMillis(now, { zone: timezone }).startOf('day');
   const daysOverdue = (day: string) => Math.max(0, Math.floor(today.diff(DateTime.fromISO(day, { zone: timezone }), 'days').days));
   const tone = toneOf(template);
@@ -62,6 +57,6 @@ export function renderStatement(template: string, lines: readonly InvoiceLine[],
   );
   return {
     subject: words.subject(tone, lines.length, total),
-    text: `${words.greeting(customerName)}${words.intro(tone, lines.length, total)}\n\n${listed.join('\n')}\n\n${words.close(tone)}${words.sign}`,
+    text: `${frame.greeting(customerName)}${words.intro(tone, lines.length, total)}\n\n${listed.join('\n')}\n\n${words.close(tone)}${frame.sign}`,
   };
 }

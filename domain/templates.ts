@@ -23,9 +23,14 @@ export interface RenderedMessage {
   readonly text: string;
 }
 
+/** A calendar day (YYYY-MM-DD) in the customer's words, e.g. "1 March 2026". */
+export function formatCalendarDay(day: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+}
+
 /** A calendar date (YYYY-MM-DD) as a date; an instant as date and time in the customer's timezone. */
 function formatDeadline(text: string, locale: string, timezone: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${text}T00:00:00Z`));
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatCalendarDay(text, locale);
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: timezone }).format(new Date(text));
 }
 
@@ -100,6 +105,12 @@ const german: Words = {
 };
 
 const languages: Record<string, Words> = { en: english, de: german };
+
+/** How a letter to the customer opens and closes in its language: shared by single-invoice messages and statements. */
+export function letterFrame(locale: string): { readonly greeting: (name: string) => string; readonly sign: string } {
+  const words = languages[locale.split('-')[0]!.toLowerCase()] ?? english;
+  return { greeting: words.greeting, sign: words.sign };
+}
 
 export function renderMessage(template: string, data: TemplateData, locale: string, timezone: string): RenderedMessage {
   const words = languages[locale.split('-')[0]!.toLowerCase()] ?? english;
