@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { encryptionKeyList } from './encryption-keys.js';
 
@@ -100,6 +101,14 @@ export const configSchema = z
     LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),
     TWILIO_SMS_MAX_PER_SECOND: perSecond('Twilio messages: 1 per long code, more for toll-free or short codes').default(1),
     TWILIO_CALLS_MAX_PER_SECOND: perSecond('Twilio calls or call tasks: your account’s calls per second, 1 by default').default(1),
+    /** A workflow bundle built ahead (`npm run build` writes dist/workflow-bundle.js); unset: the worker bundles workflows/ at start. */
+    WORKFLOW_BUNDLE_PATH: z
+      .string()
+      .regex(/\.js$/, 'must be the path of a .js workflow bundle (npm run build writes dist/workflow-bundle.js)')
+      .refine((path) => existsSync(path), 'names no file: run npm run build, or unset it to bundle at start')
+      .optional(),
+    /** After SIGTERM, how long in-flight activities (a send at a provider) may finish before they are cancelled; below the orchestrator's kill timeout (Kubernetes: 30 s). */
+    WORKER_SHUTDOWN_GRACE_SECONDS: workerCount('seconds in-flight activities may take to finish after SIGTERM', 0, 3_600).default(25),
     /** Worker limits: README "Worker memory and limits" explains each default. */
     WORKER_MAX_CACHED_WORKFLOWS: workerCount('cached workflows (0 turns the cache off)', 0, 100_000).default(50),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: workerCount('workflow tasks at once', 2, 1_000).default(20),

@@ -48,7 +48,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('migrates and registers search attributes once before worker and API start', () => {
-    expect(services.setup?.command?.join(' ')).toMatch(/scripts\/migrate\.ts.*register-search-attributes\.ts/);
+    expect(services.setup?.command?.join(' ')).toMatch(/dist\/scripts\/migrate\.js.*dist\/scripts\/register-search-attributes\.js/);
     for (const name of ['worker', 'api']) {
       expect(services[name]?.depends_on?.setup?.condition, name).toBe('service_completed_successfully');
     }
@@ -70,11 +70,27 @@ describe('docker-compose.yml', () => {
     for (const name of ['worker', 'api']) expect(services[name]?.environment?.PAYLOAD_ENCRYPTION_KEYS, name).toMatch(/^\$\{PAYLOAD_ENCRYPTION_KEYS:\?.+\}$/);
   });
 
-  it('runs the entry points that exist in this repository', () => {
+  it('runs compiled entry points (node dist/…, never tsx) whose sources exist in this repository', () => {
     for (const name of ['setup', 'worker', 'api']) {
-      for (const file of (services[name]?.command ?? []).join(' ').match(/[\w/-]+\.ts/g) ?? []) {
-        expect(() => readFileSync(new URL(`../${file}`, import.meta.url)), `${name}: ${file}`).not.toThrow();
+      const command = (services[name]?.command ?? []).join(' ');
+      expect(command, name).not.toMatch(/tsx|\.ts\b/);
+      const entries = command.match(/dist\/[\w/-]+\.js/g) ?? [];
+      expect(entries.length, name).toBeGreaterThan(0);
+      for (const file of entries) {
+        const source = file.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+        expect(() => readFileSync(new URL(`../${source}`, import.meta.url)), `${name}: ${source}`).not.toThrow();
       }
     }
+  });
+
+  it('builds the image in two stages: compiled code and the workflow bundle, production dependencies only, node as the command', () => {
+    const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).toMatch(/FROM \S+ AS build[\s\S]*scripts\/build\.sh dist[\s\S]*\nFROM /);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist/);
+    expect(runtime).toMatch(/WORKFLOW_BUNDLE_PATH=\/app\/dist\/workflow-bundle\.js/);
+    expect(runtime).toMatch(/CMD \["node", "dist\/api\/main\.js"\]/);
+    expect(runtime).not.toMatch(/tsx/);
   });
 });

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -9,10 +8,11 @@ import type { Senders } from '../activities/providers/types.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { MessageChannel } from '../workflows/activity-interfaces.js';
 import { commandTaskQueue, deliveryTaskQueue } from '../workflows/definitions.js';
+import { modulePath } from '../config/module-path.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const workflowsPath = modulePath('../workflows/index.ts', import.meta.url);
 /** Bundled with the workflows (pass the same list to bundleWorkflowCode). */
-export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
+export const workflowInterceptorModules = [modulePath('../workflows/interceptors.ts', import.meta.url)];
 
 const channels: readonly MessageChannel[] = ['email', 'sms', 'letter', 'call_task'];
 
@@ -61,6 +61,11 @@ export interface CollectionWorkerOptions {
   /** A pre-built bundle (tests build it once); otherwise the worker bundles workflows/ at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly identity?: string;
+  /**
+   * After SIGTERM (or shutdown()), how long in-flight activities may finish before they are
+   * cancelled (WORKER_SHUTDOWN_GRACE_SECONDS); unset: the SDK's 0, cancelled at once (tests).
+   */
+  readonly shutdownGraceSeconds?: number;
   /** The payload codec and failure converter (codec/data-converter.ts); a bundle built ahead must use its failureConverterPath. */
   readonly dataConverter: DataConverter;
 }
@@ -84,7 +89,14 @@ export interface CollectionWorker {
 export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
   const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const limits = { ...defaultWorkerLimits, ...options.limits };
-  const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace,
+    dataConverter: options.dataConverter,
+    interceptors: { activity: [requestIdActivityInterceptor] },
+    ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),
+  };
   const caseWorker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,

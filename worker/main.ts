@@ -38,9 +38,13 @@ try {
     rateLimits: providers.rateLimits,
     metrics: createActivityMetrics(metricsRegistry),
     limits: workerLimitsFromConfig(config),
+    shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
     dataConverter,
+    // Built ahead in the image (npm run build): a worker starts in seconds and runs exactly the code that shipped.
+    ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
   });
   logger.info({ providers: providers.description }, 'providers');
+  if (config.WORKFLOW_BUNDLE_PATH) logger.info({ path: config.WORKFLOW_BUNDLE_PATH }, 'workflow bundle built ahead');
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
   await worker.run();
 } finally {
