@@ -3,6 +3,8 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { requestIdActivityInterceptor } from './activity-interceptors.js';
+import { tracingActivityInterceptors, tracingWorkflowInterceptorModule, workflowSpanSinks } from '../telemetry/temporal-tracing.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { ActivityMetrics } from '../activities/metrics.js';
 import type { LegalPartner } from '../activities/providers/legal-partner.js';
 import type { Senders } from '../activities/providers/types.js';
@@ -12,7 +14,7 @@ import { commandTaskQueue, deliveryTaskQueue } from '../workflows/definitions.js
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /** Bundled with the workflows (pass the same list to bundleWorkflowCode). */
-export const workflowInterceptorModules = [fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
+export const workflowInterceptorModules = [tracingWorkflowInterceptorModule, fileURLToPath(new URL('../workflows/interceptors.ts', import.meta.url))];
 
 const channels: readonly MessageChannel[] = ['email', 'sms', 'letter', 'call_task'];
 
@@ -63,6 +65,8 @@ export interface CollectionWorkerOptions {
   readonly identity?: string;
   /** The payload codec and failure converter (codec/data-converter.ts); a bundle built ahead must use its failureConverterPath. */
   readonly dataConverter: DataConverter;
+  /** Activity and workflow spans (telemetry/tracing.ts); without it workflow spans are dropped at the sink. */
+  readonly tracing?: Tracing;
 }
 
 /** The case worker, the commands worker and one delivery worker per channel, run and stopped together. */
@@ -84,12 +88,14 @@ export interface CollectionWorker {
 export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
   const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const limits = { ...defaultWorkerLimits, ...options.limits };
-  const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: [requestIdActivityInterceptor] }, ...(options.identity ? { identity: options.identity } : {}) };
+  const activityInterceptors = [...tracingActivityInterceptors(options.tracing), requestIdActivityInterceptor];
+  const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: activityInterceptors }, ...(options.identity ? { identity: options.identity } : {}) };
   const caseWorker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    interceptors: { workflowModules: workflowInterceptorModules, activity: [requestIdActivityInterceptor] },
+    interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors },
+    sinks: workflowSpanSinks(options.tracing),
     // deliverMessage too: deliveries scheduled on this queue before it had delivery queues still finish.
     // Commands' writes too: ones scheduled here before the commands queue existed still finish.
     activities,

@@ -8,6 +8,7 @@ import { createLogger } from '../config/logger.js';
 import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
+import { tracingFromConfig } from '../telemetry/tracing.js';
 import { createCollectionWorker, workerLimitsFromConfig } from './create-worker.js';
 import { startMetricsServer } from './metrics-server.js';
 import { runtimeTelemetry } from './runtime-telemetry.js';
@@ -24,6 +25,8 @@ const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 const metricsServer = config.WORKER_METRICS_ADDRESS ? await startMetricsServer(metricsRegistry, config.WORKER_METRICS_ADDRESS) : undefined;
 if (config.WORKER_METRICS_ADDRESS) logger.info(`worker metrics on http://${config.WORKER_METRICS_ADDRESS}/metrics`);
+const tracing = tracingFromConfig(config, 'collections-worker');
+if (tracing) logger.info({ databaseSpans: tracing.databaseSpans }, 'traces exported over OTLP');
 const prisma = createPrismaClient(config.DATABASE_URL);
 const connection = await NativeConnection.connect(temporalConnectionSettings(config));
 try {
@@ -39,6 +42,7 @@ try {
     metrics: createActivityMetrics(metricsRegistry),
     limits: workerLimitsFromConfig(config),
     dataConverter,
+    ...(tracing ? { tracing } : {}),
   });
   logger.info({ providers: providers.description }, 'providers');
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, `worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
@@ -47,4 +51,5 @@ try {
   metricsServer?.server.close();
   await connection.close();
   await prisma.$disconnect();
+  await tracing?.shutdown();
 }

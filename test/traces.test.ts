@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { isWrapped } from '@opentelemetry/instrumentation';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.js';
+import { workflowSpanSinks } from '../telemetry/temporal-tracing.js';
+import { startTracing, tracingFromConfig, type Tracing } from '../telemetry/tracing.js';
+import { collectionWorkflowType, recordPaymentUpdate } from '../workflows/definitions.js';
+import { createApiHarness, invoiceBody } from './support/api.js';
+import { eventually } from './support/eventually.js';
+import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+
+/**
+ * Traces (README "Traces"), collected by an in-memory exporter in this process from the real API
+ * app, a real worker, the dev server and PostgreSQL. No OTLP collector runs here: the export over
+ * OTLP/HTTP is checked against a local HTTP receiver that records what arrives.
+ */
+
+const pgIsPatched = () => isWrapped((createRequire(import.meta.url)('pg') as { Client: { prototype: { query: unknown } } }).Client.prototype.query);
+
+// Runs first, before this process starts tracing below.
+describe('tracing not configured', () => {
+  it('registers nothing: no tracer provider, no exporter, pg unpatched, and workflow spans dropped at the sink', () => {
+    const config = parseConfig({});
+    expect(tracingFromConfig(config, 'collections-test')).toBeUndefined();
+    expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);
+    expect(pgIsPatched()).toBe(false);
+    const dropped = workflowSpanSinks(undefined).exporter.export;
+    expect(dropped.fn.toString()).toBe('() => {}');
+  });
+});
+
+/** The span named `name`, exactly one, within `trace`. */
+function only(spans: readonly ReadableSpan[], name: string): ReadableSpan {
+  const found = spans.filter((span) => span.name === name);
+  expect(found.map((span) => span.name), `spans named ${name}`).toEqual([name]);
+  return found[0]!;
+}
+const idOf = (span: ReadableSpan) => span.spanContext().spanId;
+const children = (spans: readonly ReadableSpan[], parent: ReadableSpan) => spans.filter((span) => span.parentSpanId === idOf(parent));
+const descendants = (spans: readonly ReadableSpan[], parent: ReadableSpan): ReadableSpan[] => children(spans, parent).flatMap((child) => [child, ...descendants(spans, child)]);
+const isQuery = (span: ReadableSpan) => span.name.startsWith('pg.query');
+
+describe('tracing on, one upstream trace through API, Temporal, workflow, activities and database', () => {
+  const exporter = new InMemorySpanExporter();
+  let tracing: Tracing;
+  let harness: WorkerHarness;
+  let stopWorker: () => Promise<void>;
+  let api: Awaited<ReturnType<typeof createApiHarness>>;
+
+  beforeAll(async () => {
+    tracing = startTracing({ serviceName: 'collections-test', spanProcessor: new SimpleSpanProcessor(exporter) });
+    harness = await createWorkerHarness({ tracing });
+    stopWorker = await harness.startWorker();
+    api = await createApiHarness(harness, {}, { tracing });
+  });
+  afterAll(async () => {
+    await stopWorker?.();
+    await harness?.close();
+    await tracing?.shutdown();
+  });
+
+  it('patches pg under Prisma’s driver adapter although the ESM import loaded it before tracing started', () => {
+    expect(tracing.databaseSpans).toBe(true);
+    expect(pgIsPatched()).toBe(true);
+  });
+
+  it('POST /v1/invoices and a payment paying it in full: HTTP → StartWorkflow → RunWorkflow → StartActivity → RunActivity → pg.query, and HTTP → update → HandleUpdate, all in the caller’s trace', async () => {
+    // The caller (an ERP sync, say) sends W3C trace context: both requests join its trace.
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const headers = { traceparent: `00-${traceId}-${callerSpanId}-01` };
+
+    const created = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody({ amountMinor: 125_000 }), headers });
+    expect(created.status).toBe(201);
+    const invoiceId = created.body.invoiceId as string;
+    const paid = await api.call('POST', `/v1/cases/${invoiceId}/payments`, { key: api.keys.system, body: { paymentId: `pi_${invoiceId.slice(0, 8)}`, amountMinor: 125_000, currency: 'GBP', method: 'card' }, headers });
+    expect(paid.status).toBe(200);
+
+    // Paid in full, the case ends: its RunWorkflow span ends and leaves the sandbox through the sink.
+    const runName = `RunWorkflow:${collectionWorkflowType}`;
+    const spans = await eventually(
+      async () => exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId),
+      (found) => found.some((span) => span.name === runName),
+      30_000,
+    );
+
+    const createHttp = only(spans, 'POST /v1/invoices');
+    expect(createHttp.kind).toBe(SpanKind.SERVER);
+    expect(createHttp.parentSpanId).toBe(callerSpanId);
+    expect(createHttp.attributes['http.response.status_code']).toBe(201);
+    // The API's own database work (idempotency, invoice and customer rows) under the request.
+    expect(descendants(spans, createHttp).filter(isQuery).length).toBeGreaterThan(0);
+
+    const start = only(spans, `StartWorkflow:${collectionWorkflowType}`);
+    expect(start.parentSpanId).toBe(idOf(createHttp));
+    const run = only(spans, runName);
+    expect(run.parentSpanId).toBe(idOf(start));
+    expect(run.attributes.workflowId).toBe(`collection-${invoiceId}`);
+
+    // Activities the workflow scheduled, each run under its StartActivity span, with its queries beneath.
+    const activityRuns = children(spans, run)
+      .filter((span) => span.name.startsWith('StartActivity:'))
+      .flatMap((startActivity) => children(spans, startActivity).filter((span) => span.name === startActivity.name.replace('StartActivity:', 'RunActivity:')));
+    expect(activityRuns.map((span) => span.name)).toContain('RunActivity:recordCaseEvents');
+    const recordRun = activityRuns.find((span) => span.name === 'RunActivity:recordCaseEvents')!;
+    const recordQueries = descendants(spans, recordRun).filter(isQuery);
+    expect(recordQueries.length).toBeGreaterThan(0);
+    expect(recordQueries.every((span) => span.kind === SpanKind.CLIENT && span.attributes['db.system'] === 'postgresql')).toBe(true);
+
+    const payHttp = only(spans, 'POST /v1/cases/:invoiceId/payments');
+    expect(payHttp.parentSpanId).toBe(callerSpanId);
+    const update = only(spans, `StartWorkflowUpdate:${recordPaymentUpdate.name}`);
+    expect(update.parentSpanId).toBe(idOf(payHttp));
+    const handled = only(spans, `HandleUpdate:${recordPaymentUpdate.name}`);
+    expect(handled.parentSpanId).toBe(idOf(update));
+    expect(only(spans, `ValidateUpdate:${recordPaymentUpdate.name}`).parentSpanId).toBe(idOf(update));
+
+    // Nothing of the customer rides on workflow spans: the sink passes only the workflow's identity.
+    const workflowSpanText = JSON.stringify([run, handled].map((span) => span.attributes));
+    expect(workflowSpanText).not.toContain('acme');
+    expect(workflowSpanText).not.toContain('+4420');
+  });
+});
+
+describe('tracing configured with an OTLP endpoint', () => {
+  it('exports spans over OTLP/HTTP to <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces with the configured service name', async () => {
+    const received: { path: string | undefined; contentType: string | undefined; body: string }[] = [];
+    const receiver = createServer(async (request: IncomingMessage, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      received.push({ path: request.url, contentType: request.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const tracing = tracingFromConfig(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'collections-otlp-probe' }), 'collections-test');
+    try {
+      expect(tracing).toBeDefined();
+      tracing!.tracer.startSpan('otlp-probe-span').end();
+      await tracing!.provider.forceFlush();
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ path: '/v1/traces', contentType: 'application/json' });
+      expect(received[0]!.body).toContain('otlp-probe-span');
+      expect(received[0]!.body).toContain('collections-otlp-probe');
+    } finally {
+      await tracing?.shutdown();
+      receiver.close();
+    }
+  });
+});
