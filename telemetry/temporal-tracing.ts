@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import {
   makeWorkflowExporter,
@@ -12,11 +12,11 @@ import type { WorkflowInfo } from '@temporalio/workflow';
 import type { Tracing } from './tracing.js';
 
 /**
- * The SDK's OpenTelemetry workflow interceptors, bundled with the workflows always (one bundle
- * serves traced and untraced workers alike). They only add a header to the commands a workflow
- * issues and record SDK flags, so histories recorded without them still replay.
+ * The workflow spans (telemetry/workflow-interceptors.ts), bundled with the workflows always: one
+ * bundle serves traced and untraced workers alike, and the interceptors add only a header to the
+ * commands a workflow issues, so histories recorded without them still replay.
  */
-export const tracingWorkflowInterceptorModule = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const tracingWorkflowInterceptorModule = fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url));
 
 /** StartWorkflow, update, signal and query spans whose context travels to the workflow in its headers; none when tracing is off. */
 export function tracingClientInterceptors(tracing: Tracing | undefined): WorkflowClientInterceptor[] {
