@@ -27,7 +27,7 @@ import { ContinueAsNew, type Headers, workflowInfo, type WorkflowInterceptorsFac
  */
 
 /**
- * Span ids: FNV-1a over the run id and a sequence, without Math.random (the workflow's stream)
+ * Span ids: FNV-1a (with a finalizer) over the run id and a sequence, without Math.random (the workflow's stream)
  * and without crypto (absent in the sandbox). Spans made at deterministic points of the history
  * count up one sequence, so a replay remakes the same ids; an update's validator (not run on
  * replay, not in history when it refuses) takes its id from the update id instead.
@@ -41,7 +41,10 @@ function fnv1a32(text: string, basis: number): string {
     hash ^= text.charCodeAt(index);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash.toString(16).padStart(8, '0');
+  // MurmurHash3's finalizer: FNV alone leaves seeds that differ in their last digit looking alike.
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0).toString(16).padStart(8, '0');
 }
 
 function idFrom(kind: string, hexLength: 16 | 32): string {
