@@ -9,6 +9,7 @@ import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@o
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { startTracing, tracingFromConfig, type Tracing } from '../telemetry/tracing.js';
+import { correspondenceWorkflowType, deliveryRequestedSignal } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowType, recordPaymentUpdate } from '../workflows/definitions.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { eventually } from './support/eventually.js';
@@ -68,7 +69,7 @@ describe('tracing on, one upstream trace through API, Temporal, workflow (cache 
     expect(pgIsPatched()).toBe(true);
   });
 
-  it('POST /v1/invoices and a payment paying it in full: HTTP → StartWorkflow → RunWorkflow → StartActivity → RunActivity → pg.query, and HTTP → update → HandleUpdate, all in the caller’s trace', async () => {
+  it('POST /v1/invoices and a payment paying it in full: HTTP → StartWorkflow → RunWorkflow → StartActivity → RunActivity → pg.query, the receipt on into the correspondence workflow, and HTTP → update → HandleUpdate, all in the caller’s trace', async () => {
     // The caller (an ERP sync, say) sends W3C trace context: both requests join its trace.
     const traceId = randomBytes(16).toString('hex');
     const callerSpanId = randomBytes(8).toString('hex');
@@ -81,10 +82,12 @@ describe('tracing on, one upstream trace through API, Temporal, workflow (cache 
     expect(paid.status).toBe(200);
 
     // Paid in full, the case ends: its RunWorkflow span ends and leaves the sandbox through the sink.
+    // The receipt goes through the customer's correspondence workflow: its signal handler's span ends there.
     const runName = `RunWorkflow:${collectionWorkflowType}`;
+    const requestHandledName = `HandleSignal:${deliveryRequestedSignal.name}`;
     const spans = await eventually(
       async () => exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId),
-      (found) => found.some((span) => span.name === runName),
+      (found) => found.some((span) => span.name === runName) && found.some((span) => span.name === requestHandledName),
       30_000,
     );
 
@@ -110,6 +113,13 @@ describe('tracing on, one upstream trace through API, Temporal, workflow (cache 
     const recordQueries = descendants(spans, recordRun).filter(isQuery);
     expect(recordQueries.length).toBeGreaterThan(0);
     expect(recordQueries.every((span) => span.kind === SpanKind.CLIENT && span.attributes['db.system'] === 'postgresql')).toBe(true);
+
+    // requestDelivery's signal-with-start (the worker's own client) carries the trace into the correspondence workflow.
+    const requestRun = activityRuns.find((span) => span.name === 'RunActivity:requestDelivery');
+    expect(requestRun, 'RunActivity:requestDelivery under the case').toBeDefined();
+    const signalWithStart = only(spans, `SignalWithStartWorkflow:${correspondenceWorkflowType}`);
+    expect(signalWithStart.parentSpanId).toBe(idOf(requestRun!));
+    expect(only(spans, requestHandledName).parentSpanId).toBe(idOf(signalWithStart));
 
     const payHttp = only(spans, 'POST /v1/cases/:invoiceId/payments');
     expect(payHttp.parentSpanId).toBe(callerSpanId);

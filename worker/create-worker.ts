@@ -3,7 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { requestIdActivityInterceptor } from './activity-interceptors.js';
-import { tracingActivityInterceptors, tracingWorkflowInterceptorModule, workflowSpanSinks } from '../telemetry/temporal-tracing.js';
+import { tracingActivityInterceptors, tracingClientInterceptors, tracingWorkflowInterceptorModule, workflowSpanSinks } from '../telemetry/temporal-tracing.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { ActivityMetrics } from '../activities/metrics.js';
 import type { LegalPartner } from '../activities/providers/legal-partner.js';
@@ -89,12 +89,14 @@ export async function createCollectionWorker(options: CollectionWorkerOptions): 
   const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const limits = { ...defaultWorkerLimits, ...options.limits };
   const activityInterceptors = [...tracingActivityInterceptors(options.tracing), requestIdActivityInterceptor];
-  const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: activityInterceptors }, ...(options.identity ? { identity: options.identity } : {}) };
+  // The client activities get from their context (requestDelivery's signal-with-start) carries the trace on to the correspondence workflow.
+  const client = { workflow: tracingClientInterceptors(options.tracing) };
+  const common = { connection: options.connection, namespace: options.namespace, dataConverter: options.dataConverter, interceptors: { activity: activityInterceptors, client }, ...(options.identity ? { identity: options.identity } : {}) };
   const caseWorker = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors },
+    interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors, client },
     sinks: workflowSpanSinks(options.tracing),
     // deliverMessage too: deliveries scheduled on this queue before it had delivery queues still finish.
     // Commands' writes too: ones scheduled here before the commands queue existed still finish.
