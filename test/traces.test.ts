@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -6,13 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { isWrapped } from '@opentelemetry/instrumentation';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateApiKey, hashApiKey } from '../api/auth/api-keys.js';
+import { createPrismaClient } from '../prisma/client.js';
 import { parseConfig } from '../config/load.js';
 import { startTracing, tracingFromConfig, type Tracing } from '../telemetry/tracing.js';
 import { correspondenceWorkflowType, deliveryRequestedSignal } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowType, recordPaymentUpdate } from '../workflows/definitions.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { eventually } from './support/eventually.js';
+import { freePort } from './support/free-port.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 
 /**
@@ -136,18 +140,42 @@ describe('tracing on, one upstream trace through API, Temporal, workflow (cache 
   });
 });
 
+/** A stand-in for an OTLP/HTTP collector: records every request it receives. */
+async function startOtlpReceiver() {
+  const received: { path: string | undefined; contentType: string | undefined; body: string }[] = [];
+  const receiver = createServer(async (request: IncomingMessage, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    received.push({ path: request.url, contentType: request.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  receiver.listen(0, '127.0.0.1');
+  await once(receiver, 'listening');
+  return { received, endpoint: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`, close: () => receiver.close() };
+}
+
+interface OtlpSpan {
+  readonly service: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly name: string;
+}
+
+/** The spans of OTLP/HTTP JSON export requests, each with its resource's service.name. */
+function otlpSpans(bodies: readonly string[]): OtlpSpan[] {
+  type Body = { resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: Omit<OtlpSpan, 'service'>[] }[] }[] };
+  return bodies.flatMap((text) =>
+    ((JSON.parse(text) as Body).resourceSpans ?? []).flatMap((resource) => {
+      const service = resource.resource?.attributes?.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
+      return (resource.scopeSpans ?? []).flatMap((scope) => (scope.spans ?? []).map((span) => ({ ...span, service })));
+    }),
+  );
+}
+
 describe('tracing configured with an OTLP endpoint', () => {
   it('exports spans over OTLP/HTTP to <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces with the configured service name', async () => {
-    const received: { path: string | undefined; contentType: string | undefined; body: string }[] = [];
-    const receiver = createServer(async (request: IncomingMessage, response) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      received.push({ path: request.url, contentType: request.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-    receiver.listen(0, '127.0.0.1');
-    await once(receiver, 'listening');
-    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const { received, endpoint, close } = await startOtlpReceiver();
     const tracing = tracingFromConfig(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'collections-otlp-probe' }), 'collections-test');
     try {
       expect(tracing).toBeDefined();
@@ -155,11 +183,60 @@ describe('tracing configured with an OTLP endpoint', () => {
       await tracing!.provider.forceFlush();
       expect(received).toHaveLength(1);
       expect(received[0]).toMatchObject({ path: '/v1/traces', contentType: 'application/json' });
-      expect(received[0]!.body).toContain('otlp-probe-span');
-      expect(received[0]!.body).toContain('collections-otlp-probe');
+      expect(otlpSpans([received[0]!.body])).toEqual([expect.objectContaining({ name: 'otlp-probe-span', service: 'collections-otlp-probe' })]);
     } finally {
       await tracing?.shutdown();
-      receiver.close();
+      close();
     }
   });
+
+  it('npm run api and npm run worker with OTEL_EXPORTER_OTLP_ENDPOINT: a POST /v1/invoices is one trace across both processes, from the API’s HTTP span to the worker’s activity and its queries', async () => {
+    const { received, endpoint, close } = await startOtlpReceiver();
+    const taskQueue = `traces-${randomUUID()}`;
+    const apiPort = await freePort();
+    const prisma = createPrismaClient(inject('databaseUrl'));
+    const key = generateApiKey();
+    await prisma.apiKey.create({ data: { name: `traces-${randomUUID().slice(0, 8)}`, role: 'system', keyHash: hashApiKey(key) } });
+    const env = {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: inject('databaseUrl'),
+      PAYLOAD_ENCRYPTION_KEYS: inject('payloadEncryptionKeys'),
+      SINK_DIR: `/tmp/${taskQueue}`,
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      // The batch processor's delay (default 5 s), read by the SDK from the environment.
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    };
+    // node --import tsx: one process each, so the kill below reaches the process itself.
+    const children = ['api/main.ts', 'worker/main.ts'].map((main) => spawn(process.execPath, ['--import', 'tsx', main], { cwd: new URL('..', import.meta.url).pathname, stdio: 'ignore', env }));
+    try {
+      const health = await eventually(() => fetch(`http://127.0.0.1:${apiPort}/health`).then((response) => response.status, () => 0), (status) => status === 200, 60_000);
+      expect(health).toBe(200);
+      const created = await fetch(`http://127.0.0.1:${apiPort}/v1/invoices`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(invoiceBody()) });
+      expect(created.status).toBe(201);
+
+      // The worker bundles the workflows at start, then runs the case's first records.
+      const spans = await eventually(
+        async () => otlpSpans(received.filter((request) => request.path === '/v1/traces').map((request) => request.body)),
+        (found) => found.some((span) => span.service === 'collections-worker' && span.name === 'RunActivity:recordCaseEvents'),
+        120_000,
+      );
+      const http = spans.find((span) => span.service === 'collections-api' && span.name === 'POST /v1/invoices');
+      expect(http, 'the API process exported its HTTP span').toBeDefined();
+      const start = spans.find((span) => span.name === `StartWorkflow:${collectionWorkflowType}`);
+      expect(start).toMatchObject({ service: 'collections-api', traceId: http!.traceId, parentSpanId: http!.spanId });
+      const activity = spans.find((span) => span.service === 'collections-worker' && span.name === 'RunActivity:recordCaseEvents' && span.traceId === http!.traceId);
+      expect(activity, 'the worker process exported the activity in the API request’s trace').toBeDefined();
+      expect(spans.filter((span) => span.service === 'collections-worker' && span.parentSpanId === activity!.spanId && span.name.startsWith('pg.query')).length).toBeGreaterThan(0);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+      close();
+      await prisma.$disconnect();
+    }
+  }, 180_000);
 });
