@@ -29,6 +29,21 @@ export default tseslint.config(
     },
   },
   {
+    // Bundled into the workflow sandbox with the workflows: the same rule, plus the OpenTelemetry API and SDK pieces it runs on.
+    files: ['telemetry/workflow-interceptors.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*', './*', '!./workflow-interceptors.js'], message: 'The workflow interceptors run in the sandbox: they import only @temporalio/workflow, the OpenTelemetry packages and the SDK\'s workflow-side tracing modules.' },
+            { group: ['node:*', 'pg', '@prisma/*', 'hono', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'No I/O in workflow code.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

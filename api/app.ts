@@ -1,4 +1,7 @@
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { trace } from '@opentelemetry/api';
+import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
@@ -17,6 +20,7 @@ import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { policyRoutes } from './routes/policies.js';
 import { reportRoutes } from './routes/reports.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { paymentWebhook } from './webhooks/payments.js';
 import { providerWebhooks } from './webhooks/providers.js';
 
@@ -30,15 +34,24 @@ export interface AppDependencies {
   readonly codec?: Pick<CodecServerOptions, 'codec' | 'token' | 'corsOrigins'>;
   /** GET /metrics (README "Metrics"): HTTP metrics of every request, and open cases by stage when `cases` is given. */
   readonly metrics?: { readonly registry: Registry; readonly token?: string };
+  /** A server span per request (README "Traces"), parent of the Temporal client's and the database's spans. */
+  readonly tracing?: Tracing;
 }
 
 /** The Web UI's codec endpoint carries the codec token in its path: never write it to the log. */
 function withoutCodecToken(path: string): string {
-  return path.replace(/^\/codec\/[^/]+\/(encode|decode)$/, '/codec/<token>/$1');
+  return path.replace(/\/codec\/[^/?]+\/(encode|decode)(?=$|\?)/, '/codec/<token>/$1');
 }
 
-export function createApp({ logger, readinessChecks, cases, codec, metrics, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
+export function createApp({ logger, readinessChecks, cases, codec, metrics, tracing, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
   const app = new OpenAPIHono();
+  if (tracing) {
+    app.use(httpInstrumentationMiddleware({ tracer: tracing.tracer }));
+    app.use((c, next) => {
+      trace.getActiveSpan()?.setAttribute(ATTR_URL_FULL, withoutCodecToken(c.req.url));
+      return next();
+    });
+  }
   if (metrics) app.use(httpMetrics(metrics.registry));
   app.use(requestId());
   app.use((c, next) => requestContext.run({ requestId: c.get('requestId') }, next));

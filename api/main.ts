@@ -12,10 +12,14 @@ import { createApp } from './app.js';
 import { postgresCheck, temporalCheck } from './dependency-checks.js';
 import { startHttpServer } from './http-server.js';
 import { requestIdClientInterceptor } from './request-context.js';
+import { tracingClientInterceptors } from '../telemetry/temporal-tracing.js';
+import { tracingFromConfig } from '../telemetry/tracing.js';
 
 const config = loadConfig();
 const encryptionKeys = orExitOnConfigError(() => payloadEncryptionKeys(config));
 const logger = createLogger(config, 'api');
+const tracing = tracingFromConfig(config, 'collections-api');
+if (tracing) logger.info({ databaseSpans: tracing.databaseSpans }, 'traces exported over OTLP');
 const prisma = createPrismaClient(config.DATABASE_URL);
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
 const temporal = Connection.lazy(temporalConnectionSettings(config));
@@ -25,12 +29,13 @@ collectDefaultMetrics({ register: metricsRegistry });
 
 const app = createApp({
   logger,
+  ...(tracing ? { tracing } : {}),
   metrics: { registry: metricsRegistry, ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}) },
   codec: { codec: new AesGcmPayloadCodec(encryptionKeys), corsOrigins: config.CODEC_CORS_ORIGINS, ...(config.CODEC_SERVER_TOKEN ? { token: config.CODEC_SERVER_TOKEN } : {}) },
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
   cases: {
     prisma,
-    temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(encryptionKeys), interceptors: { workflow: [requestIdClientInterceptor] } }),
+    temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(encryptionKeys), interceptors: { workflow: [...tracingClientInterceptors(tracing), requestIdClientInterceptor] } }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     // The worker hands cases to the partner; the API tells it of payments that arrive afterwards.
     legalPartner: providersFromConfig(config).legalPartner,
@@ -50,7 +55,7 @@ const server = startHttpServer(app, { hostname: config.API_HOST, port: config.AP
 async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
   server.close();
-  await Promise.allSettled([temporal.close(), prisma.$disconnect()]);
+  await Promise.allSettled([temporal.close(), prisma.$disconnect(), tracing?.shutdown()]);
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -36,6 +36,8 @@ const originList = z
   .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins like http://127.0.0.1:8233, separated by commas (scheme, host and port; no path)')).min(1, 'must name at least one origin'));
 
+const httpUrl = (hint: string) => z.url({ protocol: /^https?$/, message: `must be an http(s) URL (${hint})` });
+
 const nonEmpty = (hint: string) => z.string().trim().min(1, `must not be empty (${hint})`);
 const optionalSecret = (hint: string) => nonEmpty(hint).optional();
 
@@ -96,6 +98,12 @@ export const configSchema = z
     WORKER_METRICS_ADDRESS: hostPort.optional(),
     /** A bearer token the API's /metrics requires; unset: /metrics is open (it carries counts, no customer data). */
     METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, 'must be at least 32 letters, digits, - or _ (openssl rand -hex 32)').optional(),
+    /** Traces over OTLP/HTTP (README "Traces"): the collector's base URL (spans go to <it>/v1/traces); unset, with the next one unset too: tracing is off. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('an OTLP/HTTP collector, like http://127.0.0.1:4318').optional(),
+    /** The full traces URL, taken as is; wins over OTEL_EXPORTER_OTLP_ENDPOINT (the OpenTelemetry rule). */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl('an OTLP/HTTP traces URL, like http://127.0.0.1:4318/v1/traces').optional(),
+    /** The service name on every span; default collections-api or collections-worker by process. */
+    OTEL_SERVICE_NAME: nonEmpty('a service name, like collections-api').optional(),
     /** Provider rate limits (requests per second), applied as Temporal task-queue rate limits; README "Rate limits". */
     SENDGRID_MAX_PER_SECOND: perSecond('SendGrid mail sends, like 100').default(100),
     LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),

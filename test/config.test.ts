@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config/load.js';
 import { providersFromConfig } from '../activities/providers/from-config.js';
+import { otlpTracesUrl } from '../telemetry/tracing.js';
 import { defaultWorkerLimits, workerLimitsFromConfig } from '../worker/create-worker.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -44,6 +45,9 @@ describe('configuration', () => {
     ['TEMPORAL_METRICS_ADDRESS', '9464', /TEMPORAL_METRICS_ADDRESS must be host:port/],
     ['WORKER_METRICS_ADDRESS', 'localhost', /WORKER_METRICS_ADDRESS must be host:port/],
     ['METRICS_TOKEN', 'short', /METRICS_TOKEN must be at least 32 letters/],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317', /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'collector:4318/v1/traces', /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http\(s\) URL/],
+    ['OTEL_SERVICE_NAME', '   ', /OTEL_SERVICE_NAME must not be empty/],
   ])('refuses %s=%s with a message naming the variable', (name, value, expected) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.join('\n')).toMatch(expected);
@@ -73,6 +77,12 @@ describe('configuration', () => {
     const unset = parseConfig({});
     expect([unset.TEMPORAL_METRICS_ADDRESS, unset.WORKER_METRICS_ADDRESS, unset.METRICS_TOKEN]).toEqual([undefined, undefined, undefined]);
     expect(problemsOf({ TEMPORAL_METRICS_ADDRESS: '127.0.0.1:9464', WORKER_METRICS_ADDRESS: '127.0.0.1:9464' }).join('\n')).toMatch(/WORKER_METRICS_ADDRESS must differ from TEMPORAL_METRICS_ADDRESS/);
+  });
+
+  it('sends traces to the traces endpoint as given, else to the base endpoint + /v1/traces, and nowhere when neither is set', () => {
+    expect(otlpTracesUrl(parseConfig({}))).toBeUndefined();
+    expect(otlpTracesUrl(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }))).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp' }))).toBe('https://traces.example/otlp');
   });
 
   it('treats an empty variable as unset', () => {

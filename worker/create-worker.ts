@@ -2,6 +2,8 @@ import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { requestIdActivityInterceptor } from './activity-interceptors.js';
+import { tracingActivityInterceptors, tracingClientInterceptors, tracingWorkflowInterceptorModule, workflowSpanSinks } from '../telemetry/temporal-tracing.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { ActivityMetrics } from '../activities/metrics.js';
 import type { LegalPartner } from '../activities/providers/legal-partner.js';
 import type { Senders } from '../activities/providers/types.js';
@@ -12,7 +14,7 @@ import { modulePath } from '../config/module-path.js';
 
 export const workflowsPath = modulePath('../workflows/index.ts', import.meta.url);
 /** Bundled with the workflows (pass the same list to bundleWorkflowCode). */
-export const workflowInterceptorModules = [modulePath('../workflows/interceptors.ts', import.meta.url)];
+export const workflowInterceptorModules = [tracingWorkflowInterceptorModule, modulePath('../workflows/interceptors.ts', import.meta.url)];
 
 const channels: readonly MessageChannel[] = ['email', 'sms', 'letter', 'call_task'];
 
@@ -68,6 +70,8 @@ export interface CollectionWorkerOptions {
   readonly shutdownGraceSeconds?: number;
   /** The payload codec and failure converter (codec/data-converter.ts); a bundle built ahead must use its failureConverterPath. */
   readonly dataConverter: DataConverter;
+  /** Activity and workflow spans (telemetry/tracing.ts); without it workflow spans are dropped at the sink. */
+  readonly tracing?: Tracing;
 }
 
 /** The case worker, the commands worker and one delivery worker per channel, run and stopped together. */
@@ -89,11 +93,14 @@ export interface CollectionWorker {
 export async function createCollectionWorker(options: CollectionWorkerOptions): Promise<CollectionWorker> {
   const activities = createActivities({ prisma: options.prisma, senders: options.senders, legalPartner: options.legalPartner, ...(options.metrics ? { metrics: options.metrics } : {}) });
   const limits = { ...defaultWorkerLimits, ...options.limits };
+  const activityInterceptors = [...tracingActivityInterceptors(options.tracing), requestIdActivityInterceptor];
+  // The client activities get from their context (requestDelivery's signal-with-start) carries the trace on to the correspondence workflow.
+  const client = { workflow: tracingClientInterceptors(options.tracing) };
   const common = {
     connection: options.connection,
     namespace: options.namespace,
     dataConverter: options.dataConverter,
-    interceptors: { activity: [requestIdActivityInterceptor] },
+    interceptors: { activity: activityInterceptors, client },
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.shutdownGraceSeconds ? { shutdownGraceTime: `${options.shutdownGraceSeconds}s` } : {}),
   };
@@ -101,7 +108,8 @@ export async function createCollectionWorker(options: CollectionWorkerOptions): 
     ...common,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    interceptors: { workflowModules: workflowInterceptorModules, activity: [requestIdActivityInterceptor] },
+    interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors, client },
+    sinks: workflowSpanSinks(options.tracing),
     // deliverMessage too: deliveries scheduled on this queue before it had delivery queues still finish.
     // Commands' writes too: ones scheduled here before the commands queue existed still finish.
     activities,

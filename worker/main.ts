@@ -8,6 +8,7 @@ import { createLogger } from '../config/logger.js';
 import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
+import { tracingFromConfig } from '../telemetry/tracing.js';
 import { createCollectionWorker, workerLimitsFromConfig } from './create-worker.js';
 import { startMetricsServer } from './metrics-server.js';
 import { runtimeTelemetry } from './runtime-telemetry.js';
@@ -24,6 +25,8 @@ const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 const metricsServer = config.WORKER_METRICS_ADDRESS ? await startMetricsServer(metricsRegistry, config.WORKER_METRICS_ADDRESS) : undefined;
 if (config.WORKER_METRICS_ADDRESS) logger.info(`worker metrics on http://${config.WORKER_METRICS_ADDRESS}/metrics`);
+const tracing = tracingFromConfig(config, 'collections-worker');
+if (tracing) logger.info({ databaseSpans: tracing.databaseSpans }, 'traces exported over OTLP');
 const prisma = createPrismaClient(config.DATABASE_URL);
 const connection = await NativeConnection.connect(temporalConnectionSettings(config));
 try {
@@ -42,6 +45,7 @@ try {
     dataConverter,
     // Built ahead in the image (npm run build): a worker starts in seconds and runs exactly the code that shipped.
     ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+    ...(tracing ? { tracing } : {}),
   });
   logger.info({ providers: providers.description }, 'providers');
   if (config.WORKFLOW_BUNDLE_PATH) logger.info({ path: config.WORKFLOW_BUNDLE_PATH }, 'workflow bundle built ahead');
@@ -51,4 +55,5 @@ try {
   metricsServer?.server.close();
   await connection.close();
   await prisma.$disconnect();
+  await tracing?.shutdown();
 }

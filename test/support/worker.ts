@@ -14,6 +14,8 @@ import { requestIdClientInterceptor } from '../../api/request-context.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
 import { type CollectionWorker, createCollectionWorker, type DeliveryRateLimits, type WorkerLimits } from '../../worker/create-worker.js';
 import { runtimeTelemetry } from '../../worker/runtime-telemetry.js';
+import { tracingClientInterceptors } from '../../telemetry/temporal-tracing.js';
+import type { Tracing } from '../../telemetry/tracing.js';
 import { suiteDataConverter } from './payload-encryption.js';
 
 // Workers log every state change at INFO; tests want warnings and errors only. Installed once per
@@ -56,11 +58,11 @@ export interface SinkEntry {
 /**
  * A client, a database handle and a worker on a task queue of its own, against the run's real
  * servers. Providers are the local sinks unless `senders` are given (the provider-server tests);
- * `wrapSinks` and `wrapLegalPartner` let a test hold or observe the local sinks; `limits` sets the worker's slots. Client and worker encrypt payloads with
+ * `wrapSinks` and `wrapLegalPartner` let a test hold or observe the local sinks; `limits` sets the worker's slots; `tracing` traces client and worker. Client and worker encrypt payloads with
  * the run's key unless `dataConverter` gives other keys; `taskQueue` shares another harness's queue
  * (the key rotation tests).
  */
-export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; wrapLegalPartner?: (partner: LegalPartner) => LegalPartner; limits?: Partial<WorkerLimits>; rateLimits?: DeliveryRateLimits; temporalAddress?: string; dataConverter?: DataConverter; taskQueue?: string; metrics?: ActivityMetrics; temporalMetricsAddress?: string } = {}): Promise<WorkerHarness> {
+export async function createWorkerHarness(options: { senders?: Senders; wrapSinks?: (sinks: Senders) => Senders; wrapLegalPartner?: (partner: LegalPartner) => LegalPartner; limits?: Partial<WorkerLimits>; rateLimits?: DeliveryRateLimits; temporalAddress?: string; dataConverter?: DataConverter; taskQueue?: string; metrics?: ActivityMetrics; temporalMetricsAddress?: string; tracing?: Tracing } = {}): Promise<WorkerHarness> {
   installQuietRuntime(options.temporalMetricsAddress);
   const address = options.temporalAddress ?? inject('temporalAddress');
   const namespace = inject('temporalNamespace');
@@ -68,7 +70,7 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
   const prisma = createPrismaClient(inject('databaseUrl'));
   const connection = await Connection.connect({ address });
   const dataConverter = options.dataConverter ?? suiteDataConverter();
-  const client = new Client({ connection, namespace, dataConverter, interceptors: { workflow: [requestIdClientInterceptor] } });
+  const client = new Client({ connection, namespace, dataConverter, interceptors: { workflow: [...tracingClientInterceptors(options.tracing), requestIdClientInterceptor] } });
   const nativeConnection = await NativeConnection.connect({ address });
   const sinkDir = await mkdtemp(join(tmpdir(), 'collections-sinks-'));
 
@@ -83,6 +85,7 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.tracing ? { tracing: options.tracing } : {}),
       workflowBundle: { codePath: inject('workflowBundlePath') },
       dataConverter,
     });
