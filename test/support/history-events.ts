@@ -10,12 +10,26 @@ export function eventTypeName(event: HistoryEvent): string {
   return (EventType[event.eventType ?? 0] ?? `UNKNOWN_${event.eventType}`).replace(/^EVENT_TYPE_/, '');
 }
 
+/** The activity type a local activity's marker records (core keeps it as JSON in the marker's `data`), or undefined. */
+export function localActivityType(event: HistoryEvent): string | undefined {
+  const attributes = event.markerRecordedEventAttributes;
+  if (attributes?.markerName !== 'core_local_activity') return undefined;
+  const data = attributes.details?.['data']?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(data).toString()) as { activity_type?: string }).activity_type;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The event types of a workflow's history in order, with what each timer, activity, marker or signal was for. */
 export async function historyEventSequence(handle: WorkflowHandle): Promise<string[]> {
   const events = (await handle.fetchHistory()).events ?? [];
   return events.map((event) => {
     const what =
       event.activityTaskScheduledEventAttributes?.activityType?.name ??
+      localActivityType(event) ??
       event.markerRecordedEventAttributes?.markerName ??
       event.workflowExecutionSignaledEventAttributes?.signalName ??
       (event.timerStartedEventAttributes ? String(Number(event.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0) * 1000 + Math.round((event.timerStartedEventAttributes.startToFireTimeout?.nanos ?? 0) / 1e6)) + ' ms' : undefined);
