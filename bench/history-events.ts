@@ -84,7 +84,9 @@ async function rawRound(client: Client, taskQueue: string, steps: number): Promi
   return { ...counts, steps, perStep: counts.total / steps };
 }
 
-export async function main(rounds = Number(process.argv[2] ?? 3)): Promise<Round[]> {
+/** Runs the bench; `rounds` ladders (and as many raw ones), interleaved. */
+export async function main(rounds = 3): Promise<Round[]> {
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`rounds must be a positive integer, not ${rounds}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
@@ -148,4 +150,4 @@ export async function main(rounds = Number(process.argv[2] ?? 3)): Promise<Round
   return results;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv[2] ? Number(process.argv[2]) : undefined);
