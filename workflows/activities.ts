@@ -1,5 +1,5 @@
-import { type ActivityOptions, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { CaseRecordBatch, CollectionActivities, DeliverMessageRequest, DeliveryReceipt, FeeWaiverRecord } from './activity-interfaces.js';
+import { type ActivityOptions, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { CaseRecordBatch, CollectionActivities, DeliverMessageRequest, DeliveryReceipt, FeeWaiverRecord, PostLateFeeRequest, RequestDeliveryInput } from './activity-interfaces.js';
 import { commandTaskQueue, deliveryTaskQueue, OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from './definitions.js';
 
 /** Activity stubs with their timeouts and retry policies (one per kind of side effect). */
@@ -59,6 +59,39 @@ const correspondence = proxyActivities<Pick<CollectionActivities, 'requestDelive
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   summary: "Ask the customer's correspondence to deliver",
 });
+
+/**
+ * The same writes as local activities: run by the worker that runs the workflow task, recorded as
+ * one marker event each, no task of their own. Only for what is short, touches the database or the
+ * server alone, and is idempotent by a key the workflow made (a local activity is retried like any
+ * other, and re-run if the worker dies before its marker is recorded): the ladder's audit batches,
+ * late fees, and requests to the correspondence (signal-with-start, answered once per request id).
+ * A command's write stays a regular activity on the commands queue (see isCommandWork).
+ */
+const local = proxyLocalActivities<Pick<CollectionActivities, 'recordCaseEvents' | 'postLateFee' | 'requestDelivery'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  summary: 'Write to the collections database',
+});
+
+export const localActivities = {
+  /** A command's batch still goes through the commands queue; the ladder's own runs locally. */
+  recordCaseEvents: {
+    executeWithOptions(options: { summary: string }, [batch]: [CaseRecordBatch]): Promise<{ created: number }> {
+      return isCommandWork(batch) ? recordCaseEvents.executeWithOptions(options, [batch]) : local.recordCaseEvents.executeWithOptions(options, [batch]);
+    },
+  },
+  postLateFee: {
+    executeWithOptions(options: { summary: string }, [request]: [PostLateFeeRequest]): Promise<{ created: boolean }> {
+      return local.postLateFee.executeWithOptions(options, [request]);
+    },
+  },
+  requestDelivery: {
+    executeWithOptions(options: { summary: string }, [input]: [RequestDeliveryInput]): Promise<void> {
+      return local.requestDelivery.executeWithOptions(options, [input]);
+    },
+  },
+};
 
 /** Each stub also has `executeWithOptions({ summary }, args)`: the workflow names each call in words for the UI. */
 export const activities = {

@@ -13,7 +13,7 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
 import { channelsToTry, type Channel, contactPointOf, reachability } from '../domain/channels.js';
 import {
   accountForHolds,
@@ -42,7 +42,7 @@ import { lateFeeMinor } from '../domain/fees.js';
 import type { ActionType, PolicyStep, SendingWindow } from '../domain/policy.js';
 import { deadlineEnds } from '../domain/deadline.js';
 import { dueDateAnchor, firstStepToRun, nextAllowedMoment, windowForChannel } from '../domain/schedule.js';
-import { activities } from './activities.js';
+import { activities, localActivities } from './activities.js';
 import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
 import { caseView, describeTimedEvent } from './case-view.js';
 import {
@@ -67,6 +67,7 @@ import {
   RECIPIENT_UNDELIVERABLE,
   ONE_VOICE_PER_CUSTOMER,
   TELL_CORRESPONDENCE_CLOSED,
+  FEWER_HISTORY_EVENTS,
   OUTSIDE_SENDING_WINDOW,
   WINDOW_AT_SEND_TIME,
   resumeSignal,
@@ -255,21 +256,30 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     const events = pendingEvents.splice(0);
     const payments = pendingPayments.splice(0);
     const records = pendingRecords.splice(0);
-    await activities.recordCaseEvents.executeWithOptions({ summary: `Record ${events.map((e) => e.kind).join(', ') || 'payments'}; balance ${state.balanceMinor} ${state.currency} minor units` }, [
+    // Histories from before local writes replay their scheduled activities.
+    const writer = patched(FEWER_HISTORY_EVENTS) ? localActivities : activities;
+    await writer.recordCaseEvents.executeWithOptions({ summary: `Record ${events.map((e) => e.kind).join(', ') || 'payments'}; balance ${state.balanceMinor} ${state.currency} minor units` }, [
       { invoiceId: input.invoiceId, events, payments, invoice: { balanceMinor: state.balanceMinor, status: invoiceStatus(state) }, ...(records.length ? { records } : {}) },
     ]);
   }
 
   function publish(next: TimedEvent | undefined): void {
     const now = Date.now();
-    upsertSearchAttributes([
+    const pairs: SearchAttributeUpdatePair[] = [
+      ...openingAttributes.splice(0),
       { key: searchAttributes.stage, value: stageOf(state, now, dueAt) },
       { key: searchAttributes.amountDueMinor, value: state.balanceMinor },
       { key: searchAttributes.nextActionAt, value: next ? new Date(next.at) : null },
       { key: searchAttributes.disputed, value: Boolean(state.dispute) },
       { key: searchAttributes.paused, value: Boolean(state.pause) },
       { key: searchAttributes.inPaymentPlan, value: Boolean(state.plan) },
-    ]);
+    ];
+    // Each upsert is a history event: new runs write only what changed (often nothing but the next action's time).
+    if (!patched(FEWER_HISTORY_EVENTS)) upsertSearchAttributes(pairs);
+    else {
+      const changedPairs = pairs.filter((pair) => !sameAttributeValue(workflowInfo().typedSearchAttributes.get(pair.key), pair.value));
+      if (changedPairs.length > 0) upsertSearchAttributes(changedPairs);
+    }
     const balance = `${state.balanceMinor} ${state.currency} (minor units) owed`;
     setCurrentDetails(
       [`**${stageOf(state, now, dueAt)}**: ${balance}`, next ? `Next: ${describeTimedEvent(next, policy)} at ${new Date(next.at).toISOString()}` : 'Nothing scheduled'].join('\n\n'),
@@ -277,8 +287,10 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   }
 
   // Commands that came with the start were applied as their handlers were set; the search attributes follow them (histories depend on this order).
+  // New runs upsert them with the first publish (one event, not two).
+  const openingAttributes: SearchAttributeUpdatePair[] = [];
   if (!input.carried) {
-    upsertSearchAttributes([
+    (patched(FEWER_HISTORY_EVENTS) ? (pairs: SearchAttributeUpdatePair[]) => void openingAttributes.push(...pairs) : upsertSearchAttributes)([
       { key: searchAttributes.invoiceId, value: input.invoiceId },
       { key: searchAttributes.invoiceNumber, value: input.invoiceNumber },
       { key: searchAttributes.customerId, value: customer.customerId },
@@ -439,7 +451,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       // `created: false` can only mean that an earlier attempt of this very call posted the entry
       // before its answer was lost (the workflow never asks twice for a key whose answer it saw:
       // see stepActionsDone), so the case takes the fee either way and the audit says which.
-      const { created } = await activities.postLateFee.executeWithOptions({ summary: `Post a late fee of ${fee} ${state.currency} minor units on invoice ${input.invoiceNumber}` }, [
+      const { created } = await (patched(FEWER_HISTORY_EVENTS) ? localActivities : activities).postLateFee.executeWithOptions({ summary: `Post a late fee of ${fee} ${state.currency} minor units on invoice ${input.invoiceNumber}` }, [
         { idempotencyKey: key, invoiceId: input.invoiceId, amountMinor: fee, currency: state.currency, balanceAfterMinor, rule: toJson(rule) },
       ]);
       state = withAction({ ...state, balanceMinor: balanceAfterMinor, feesMinor: state.feesMinor + fee }, { stepId: occurrenceId, action: 'late_fee', status: 'sent', at: Date.now(), note: `${fee} minor units` });
@@ -545,7 +557,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
         ...(kind === 'collection' && caps ? { caps: { perWeek: caps.perWeek, perWeekPerChannel: caps.perWeekPerChannel, minimumGapMillis: approximateMillis(caps.minimumGap) } } : {}),
         ...(installment ? { installment } : {}),
       };
-      await activities.requestDelivery.executeWithOptions({ summary: `Ask the customer's correspondence for ${channel} "${template}" about invoice ${input.invoiceNumber}` }, [{ customer, request }]);
+      await (patched(FEWER_HISTORY_EVENTS) ? localActivities : activities).requestDelivery.executeWithOptions({ summary: `Ask the customer's correspondence for ${channel} "${template}" about invoice ${input.invoiceNumber}` }, [{ customer, request }]);
       await condition(() => deliveryOutcomes.has(requestId) || stopped());
       if (!deliveryOutcomes.has(requestId)) {
         // A payment or hold came first: withdraw, then take whatever the correspondence answers (it may have sent already).
@@ -632,4 +644,10 @@ function invoiceStatus(state: CaseState): InvoiceStatus {
 
 function toJson(value: unknown): { [key: string]: JsonValue } {
   return JSON.parse(JSON.stringify(value ?? {})) as { [key: string]: JsonValue };
+}
+
+/** Whether a search attribute already holds this value (dates by instant; unset and null alike). */
+function sameAttributeValue(current: unknown, next: unknown): boolean {
+  if (current instanceof Date || next instanceof Date) return current instanceof Date && next instanceof Date && current.getTime() === next.getTime();
+  return (current ?? null) === (next ?? null);
 }

@@ -217,3 +217,10 @@ export const WINDOW_AT_SEND_TIME = 'window-at-send-time';
 export const ONE_VOICE_PER_CUSTOMER = 'one-voice-per-customer';
 /** Patch: a case that ends tells its customer's correspondence, which counts the invoices it speaks for. */
 export const TELL_CORRESPONDENCE_CLOSED = 'tell-correspondence-closed';
+/**
+ * Workflow patch id: fewer history events per ladder step. The ladder's own audit batches, late
+ * fees and requests to the correspondence run as local activities (one marker each, inside the
+ * workflow task that asked, instead of a scheduled/started/completed triple and a task of their
+ * own), and search attributes are upserted only when one of them changed, once per workflow task.
+ */
+export const FEWER_HISTORY_EVENTS = 'fewer-history-events';

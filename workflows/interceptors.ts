@@ -3,7 +3,7 @@ import { decodeRequestId, encodeRequestId, REQUEST_ID_HEADER } from './request-i
 
 /**
  * Remembers the request id of the last start, signal or update this case received, adds it to
- * the workflow's log lines and passes it to every activity it schedules. (Module state here is
+ * the workflow's log lines and passes it to every activity it schedules, local ones too. (Module state here is
  * per workflow execution: the SDK isolates each workflow's globals.)
  */
 let lastRequestId: string | undefined;
@@ -31,6 +31,10 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
   outbound: [
     {
       scheduleActivity(input, next) {
+        if (!lastRequestId) return next(input);
+        return next({ ...input, headers: { ...input.headers, [REQUEST_ID_HEADER]: encodeRequestId(lastRequestId) } });
+      },
+      scheduleLocalActivity(input, next) {
         if (!lastRequestId) return next(input);
         return next({ ...input, headers: { ...input.headers, [REQUEST_ID_HEADER]: encodeRequestId(lastRequestId) } });
       },
