@@ -1,5 +1,8 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { correspondenceCaseClosedSignal, correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import type { PrismaClient } from '../prisma/client.js';
-import type { CaseRecord, CaseRecordBatch } from '../workflows/activity-interfaces.js';
+import type { CaseRecord, CaseRecordBatch, InvoiceStatus } from '../workflows/activity-interfaces.js';
 import { type ActivityMetrics, createActivityMetrics } from './metrics.js';
 
 type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -40,6 +43,24 @@ async function writeRecord(tx: Transaction, invoiceId: string, record: CaseRecor
  * line with the workflow, in one transaction. Every row is keyed by the workflow, so a retried
  * batch writes nothing twice.
  */
+const closedStatuses = new Set<InvoiceStatus>(['paid', 'cancelled', 'written_off', 'legal']);
+
+/**
+ * The customer's correspondence counts the invoices it speaks for (`OpenInvoices`): the write that
+ * closes the invoice tells it, here rather than from the workflow, so a case's history gains no
+ * events for it. A customer none of whose cases ever asked has no correspondence: nothing to tell.
+ * A retried batch tells again, which is harmless (removing an invoice twice removes it once).
+ */
+async function tellCorrespondenceClosed(prisma: PrismaClient, invoiceId: string): Promise<void> {
+  const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, select: { customerId: true } });
+  if (!invoice) return;
+  try {
+    await Context.current().client.workflow.getHandle(correspondenceWorkflowId(invoice.customerId)).signal(correspondenceCaseClosedSignal, { invoiceId });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
+
 export function makeRecordCaseEvents(prisma: PrismaClient, metrics: ActivityMetrics = createActivityMetrics()) {
   return async function recordCaseEvents(batch: CaseRecordBatch): Promise<{ created: number }> {
     const { created, paymentsApplied } = await prisma.$transaction(async (tx) => {
@@ -77,6 +98,7 @@ export function makeRecordCaseEvents(prisma: PrismaClient, metrics: ActivityMetr
       await tx.invoice.updateMany({ where: { id: batch.invoiceId }, data: { balanceMinor: BigInt(batch.invoice.balanceMinor), status: batch.invoice.status } });
       return { created: events.count, paymentsApplied };
     });
+    if (closedStatuses.has(batch.invoice.status)) await tellCorrespondenceClosed(prisma, batch.invoiceId);
     for (const payment of paymentsApplied) {
       metrics.paymentsApplied.inc({ currency: payment.currency });
       metrics.paymentsAppliedMinor.inc({ currency: payment.currency }, Number(payment.amountMinor));

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateApiKey, hashApiKey } from '../api/auth/api-keys.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { invoiceBody } from './support/api.js';
+import { isoDay } from './support/clock.js';
 import { eventually } from './support/eventually.js';
 import { secondScalePolicy } from './support/fixtures.js';
 import { freePort } from './support/free-port.js';
@@ -133,7 +134,7 @@ describe('the production build', () => {
     const policy = { ...secondScalePolicy({ steps: [{ id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] }, { id: 'later', offset: 'P30D', actions: [{ type: 'email', template: 'final_notice' }] }] }), name: `build-${taskQueue}`, version: 1 };
     expect((await call('/v1/policies', { policy })).status).toBe(201);
     const firstSend = proxy.nextSend();
-    const created = await call('/v1/invoices', invoiceBody({ policy: { name: policy.name, version: 1 } }));
+    const created = await call('/v1/invoices', invoiceBody({ issueDate: isoDay(-31), dueDate: isoDay(-1), policy: { name: policy.name, version: 1 } }));
     expect(created.status).toBe(201);
     const invoiceId = String(created.body.invoiceId);
 

@@ -66,7 +66,6 @@ import {
   resolveDisputeUpdate,
   RECIPIENT_UNDELIVERABLE,
   ONE_VOICE_PER_CUSTOMER,
-  TELL_CORRESPONDENCE_CLOSED,
   FEWER_HISTORY_EVENTS,
   OUTSIDE_SENDING_WINDOW,
   WINDOW_AT_SEND_TIME,
@@ -81,7 +80,7 @@ import {
   type WaiveFeeCommand,
   deliveryFailedSignal,
 } from './definitions.js';
-import { correspondenceCaseClosedSignal, correspondenceWorkflowId, deliveryOutcomeSignal, deliveryWithdrawnSignal } from './correspondence-definitions.js';
+import { correspondenceWorkflowId, deliveryOutcomeSignal, deliveryWithdrawnSignal } from './correspondence-definitions.js';
 import { searchAttributes } from './search-attributes.js';
 
 const DAY = 86_400_000;
@@ -327,13 +326,6 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   if (state.closed?.reason === 'paid') await sendReceipt();
   await flush();
   publish(undefined);
-  // The correspondence counts the invoices it speaks for. A customer whose cases never asked it
-  // has none: the signal then fails, and that is fine.
-  if (patched(TELL_CORRESPONDENCE_CLOSED)) {
-    await getExternalWorkflowHandle(correspondenceWorkflowId(customer.customerId))
-      .signal(correspondenceCaseClosedSignal, { invoiceId: input.invoiceId })
-      .catch(() => undefined);
-  }
   return view();
 
   // --- what time brings ------------------------------------------------------------------------

@@ -55,7 +55,8 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
   const toSend: CorrespondenceAnswer[] = [...(input.carried?.unsent ?? [])];
 
   setHandler(deliveryRequestedSignal, (request) => {
-    openInvoices.add(request.line.invoiceId);
+    // A receipt comes after its case has closed (and said so): it does not make the invoice open again.
+    if (request.kind === 'collection') openInvoices.add(request.line.invoiceId);
     const earlier = answered.get(request.requestId);
     // Asked again by a retried activity: the same answer, nothing sent twice. A withdrawn request
     // asked again is the case trying anew after its hold ended: it waits like a new one.

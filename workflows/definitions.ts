@@ -215,8 +215,6 @@ export const OUTSIDE_SENDING_WINDOW = 'OutsideSendingWindow';
 export const WINDOW_AT_SEND_TIME = 'window-at-send-time';
 /** Workflow patch id: messages leave through the customer's correspondence workflow (consolidated, paced). */
 export const ONE_VOICE_PER_CUSTOMER = 'one-voice-per-customer';
-/** Patch: a case that ends tells its customer's correspondence, which counts the invoices it speaks for. */
-export const TELL_CORRESPONDENCE_CLOSED = 'tell-correspondence-closed';
 /**
  * Workflow patch id: fewer history events per ladder step. The ladder's own audit batches, late
  * fees and requests to the correspondence run as local activities (one marker each, inside the
