@@ -44,6 +44,8 @@ function message(): OutgoingMessage {
 const delivered = (key: string) => servers.sendgridDelivered().filter((m) => m.idempotencyKey === key);
 const until = (instant: string, extraMs = 300) => new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(instant) - Date.now()) + extraMs));
 const statusOf = (error: unknown) => (error as { code?: number }).code;
+/** An instant `ms` from now in whole seconds, as send_at takes it. */
+const wholeSecondsFromNow = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 1000) * 1000).toISOString();
 
 describe('SendGrid scheduled sends (a local server answering like SendGrid)', () => {
   it('schedules each email under a batch of its own, send_at a lead ahead, and SendGrid delivers it only at send_at', async () => {
@@ -122,9 +124,9 @@ describe('SendGrid scheduled sends (a local server answering like SendGrid)', ()
     expect(validated.statusCode).toBe(200);
     expect(body).toHaveProperty('batch_id');
     await expect(raw.request({ method: 'GET', url: '/v3/mail/batch/not-a-batch' })).rejects.toSatisfy((e) => statusOf(e) === 400);
-    await expect(sender.send(message(), { batchId: 'not-a-batch', sendAt: new Date(Date.now() + timing.sendLeadMs).toISOString() })).rejects.toMatchObject({ name: 'RefusedError' });
+    await expect(sender.send(message(), { batchId: 'not-a-batch', sendAt: wholeSecondsFromNow(timing.sendLeadMs) })).rejects.toMatchObject({ name: 'RefusedError' });
     const far = await sender.revocable.open();
-    await expect(sender.send(message(), { ...far, sendAt: new Date(Date.now() + 73 * 3_600_000).toISOString() })).rejects.toMatchObject({ name: 'RefusedError' });
+    await expect(sender.send(message(), { ...far, sendAt: wholeSecondsFromNow(73 * 3_600_000) })).rejects.toMatchObject({ name: 'RefusedError' });
 
     // Ten batches, each with a message waiting for send_at, cancelled at one time: the eleventh is refused.
     const lead = { ...timing, sendLeadMs: 60_000 };
