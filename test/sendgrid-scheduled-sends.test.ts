@@ -9,9 +9,9 @@ import { fakeCredentials } from './support/real-providers.js';
 /**
  * The real SendGrid SDK, through our adapter, against the local server that answers like SendGrid's
  * scheduled sends (mocked: the real API cannot be reached from here). SendGrid's clock is shrunk:
- * a cancel cut-off of 1 s instead of 10 minutes, emails leaving 3 s after the call.
+ * a cancel cut-off of 1 s instead of 10 minutes, emails leaving 6 s after the call.
  */
-const timing = { cancelCutoffMs: 1_000, sendLeadMs: 3_000, clockAllowanceMs: 200, searchSettleMs: 1_000 };
+const timing = { cancelCutoffMs: 1_000, sendLeadMs: 6_000, clockAllowanceMs: 200, searchSettleMs: 1_000 };
 const searchLagMs = 1_500;
 let servers: ProviderServers;
 let sender: SendGridEmailSender;
