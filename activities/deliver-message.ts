@@ -24,9 +24,10 @@ function recipientOf(request: DeliverMessageRequest): string {
  * Record before send, then send, then mark sent. The outbox row is unique on the idempotency key:
  * a retry finds it sent and returns the stored receipt. A worker that died between the provider's
  * answer and the mark leaves the outcome unknown: the retry re-sends with the same key where the
- * provider deduplicates (Lob, the local sinks), and first asks the provider what it already holds
- * where it cannot (`findSent`: SendGrid, Twilio SMS, voice and TaskRouter). README: "Exactly once,
- * channel by channel".
+ * provider deduplicates (Lob, the local sinks), cancels the recorded scheduled send before
+ * sending again where it can (`revocable`: SendGrid), and first asks the provider what it already
+ * holds elsewhere (`findSent`: Twilio SMS, voice and TaskRouter). README: "Exactly once, channel
+ * by channel".
  */
 export function makeDeliverMessage(prisma: PrismaClient, senders: Senders, metrics: ActivityMetrics = createActivityMetrics()) {
   return function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
