@@ -98,9 +98,10 @@ export function makeDeliverMessage(prisma: PrismaClient, senders: Senders, metri
       if (earlier) return markFoundEarlier(request, sender, earlier.messageId);
     }
 
+    checkSendingWindow(request, Date.now());
     // A scheduled send (SendGrid) opens its attempt first: the message leaves at its sendAt.
     const attempt = revocable ? await revocable.open() : undefined;
-    checkSendingWindow(request, attempt ? Date.parse(attempt.sendAt) : Date.now());
+    if (attempt) checkSendingWindow(request, Date.parse(attempt.sendAt));
     // Recorded before the send, so a retry after a crash knows which batch to cancel.
     if (attempt) await prisma.outboxMessage.update({ where: { idempotencyKey: request.idempotencyKey }, data: { providerAttempt: { ...attempt } } });
     try {
