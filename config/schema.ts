@@ -67,6 +67,10 @@ export const configSchema = z
     SENDGRID_API_KEY: optionalSecret('a SendGrid API key, SG.xxx'),
     SENDGRID_FROM_EMAIL: z.email('must be an email address, like billing@example.com').optional(),
     SENDGRID_BASE_URL: z.url('must be an http(s) URL').optional(),
+    /** Email exactly once (README): every email is scheduled this far ahead, under a batch a retry can cancel until 10 minutes before. */
+    SENDGRID_SEND_LEAD_SECONDS: workerCount('seconds between the send call and send_at (more than the 10-minute cancel cut-off plus 30 s, at most 72 hours)', 631, 259_200).default(900),
+    /** How long after send_at the Email Activity search is trusted, for a retry too late to cancel. */
+    SENDGRID_SEARCH_SETTLE_SECONDS: workerCount('seconds after send_at before the Email Activity search is trusted', 0, 86_400).default(900),
     LOB_API_KEY: optionalSecret('a Lob API key, test_xxx or live_xxx'),
     LOB_FROM_ADDRESS_ID: z.string().regex(/^adr_[0-9a-zA-Z]+$/, 'must be a Lob address id, adr_ followed by letters and digits').optional(),
     LOB_BASE_URL: z.url('must be an http(s) URL ending in /v1/').optional(),

@@ -73,6 +73,14 @@ describe('configuration', () => {
     expect(providersFromConfig(parseConfig({})).rateLimits).toEqual({});
   });
 
+  it('schedules SendGrid emails 15 minutes ahead by default, and refuses a lead that leaves no time to cancel before the 10-minute cut-off or exceeds 72 hours', () => {
+    const sendgrid = { SENDGRID_API_KEY: 'SG.key', SENDGRID_FROM_EMAIL: 'billing@seller.example' };
+    expect(parseConfig(sendgrid)).toMatchObject({ SENDGRID_SEND_LEAD_SECONDS: 900, SENDGRID_SEARCH_SETTLE_SECONDS: 900 });
+    expect(providersFromConfig(parseConfig({ ...sendgrid, SENDGRID_SEND_LEAD_SECONDS: '1200' })).senders.email.provider).toBe('sendgrid');
+    expect(problemsOf({ ...sendgrid, SENDGRID_SEND_LEAD_SECONDS: '600' }).join('\n')).toMatch(/SENDGRID_SEND_LEAD_SECONDS must be at least 631/);
+    expect(problemsOf({ ...sendgrid, SENDGRID_SEND_LEAD_SECONDS: String(73 * 3600) }).join('\n')).toMatch(/SENDGRID_SEND_LEAD_SECONDS must be at most 259200/);
+  });
+
   it('serves no metrics unless asked, and refuses the SDK and worker metrics on one address', () => {
     const unset = parseConfig({});
     expect([unset.TEMPORAL_METRICS_ADDRESS, unset.WORKER_METRICS_ADDRESS, unset.METRICS_TOKEN]).toEqual([undefined, undefined, undefined]);

@@ -28,7 +28,13 @@ export function providersFromConfig(config: Config): Providers {
   const senders: Senders = {
     email:
       config.SENDGRID_API_KEY && config.SENDGRID_FROM_EMAIL
-        ? new SendGridEmailSender({ apiKey: config.SENDGRID_API_KEY, from: config.SENDGRID_FROM_EMAIL, ...(config.SENDGRID_BASE_URL ? { baseUrl: config.SENDGRID_BASE_URL } : {}) })
+        ? new SendGridEmailSender({
+            apiKey: config.SENDGRID_API_KEY,
+            from: config.SENDGRID_FROM_EMAIL,
+            sendLeadMs: config.SENDGRID_SEND_LEAD_SECONDS * 1000,
+            searchSettleMs: config.SENDGRID_SEARCH_SETTLE_SECONDS * 1000,
+            ...(config.SENDGRID_BASE_URL ? { baseUrl: config.SENDGRID_BASE_URL } : {}),
+          })
         : sinks.email,
     letter:
       config.LOB_API_KEY && config.LOB_FROM_ADDRESS_ID

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { appendOnce } from './jsonl-file.js';
-import type { MessageSender, OutgoingMessage } from './types.js';
+import type { MessageSender, OutgoingMessage, RevocableAttempt } from './types.js';
 
 /**
  * A payment that arrived after the case was handed off: the partner must know before it chases
@@ -26,7 +26,9 @@ export interface LegalPaymentNotice {
 export interface LegalPartner {
   readonly name: string;
   /** `packet` is plain JSON (the hand-off activity has already turned BigInt amounts into strings). */
-  send(packet: unknown, idempotencyKey: string): Promise<{ reference: string }>;
+  send(packet: unknown, idempotencyKey: string, attempt?: RevocableAttempt): Promise<{ reference: string }>;
+  /** A partner reached through a provider whose sends can be revoked (by email through SendGrid): see `MessageSender`. */
+  readonly revocable?: MessageSender['revocable'];
   /** Tells the partner of a payment on a case it holds; the same key again must not notify twice. */
   notifyPayment(notice: LegalPaymentNotice, idempotencyKey: string): Promise<{ reference: string }>;
   /**
@@ -80,7 +82,8 @@ export class LocalSinkLegalPartner implements LegalPartner {
 
 /**
  * A partner reached by email: the packet goes as JSON in the message, through the email provider,
- * which carries the key (SendGrid: a custom arg) and is asked for it before a re-send.
+ * which carries the key (SendGrid: a custom arg). SendGrid schedules it under a batch the hand-off
+ * records first, so a retry after a crash cancels that batch before sending again.
  */
 export class EmailLegalPartner implements LegalPartner {
   readonly name = 'legal-email';
@@ -89,8 +92,12 @@ export class EmailLegalPartner implements LegalPartner {
     private readonly email: MessageSender,
   ) {}
 
-  async send(packet: unknown, idempotencyKey: string): Promise<{ reference: string }> {
-    const { messageId } = await this.email.send(this.messageFor(packet, idempotencyKey));
+  get revocable(): MessageSender['revocable'] {
+    return this.email.revocable;
+  }
+
+  async send(packet: unknown, idempotencyKey: string, attempt?: RevocableAttempt): Promise<{ reference: string }> {
+    const { messageId } = await this.email.send(this.messageFor(packet, idempotencyKey), attempt);
     return { reference: messageId };
   }
 

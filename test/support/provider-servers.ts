@@ -28,10 +28,27 @@ export interface Accepted {
   readonly at: number;
 }
 
+/**
+ * SendGrid's clock as documented (README "Email exactly once"): cancels refused later than
+ * `cancelCutoffMs` before send_at, at most `maxCancelledBatches` batches cancelled or paused at
+ * once, and the Email Activity search sees a message only `searchLagMs` after its delivery.
+ * Tests shrink the cut-off (and the sender's lead with it) to seconds.
+ */
+export interface SendGridBehaviour {
+  readonly cancelCutoffMs: number;
+  readonly searchLagMs: number;
+  readonly maxCancelledBatches: number;
+}
+
+export const documentedSendGrid: SendGridBehaviour = { cancelCutoffMs: 10 * 60_000, searchLagMs: 2 * 60_000, maxCancelledBatches: 10 };
+
 export interface ProviderServers {
   readonly baseUrl: string;
   readonly requests: RecordedRequest[];
+  /** What each provider's API took (SendGrid: scheduled messages included, whether or not they are ever delivered). */
   readonly accepted: Accepted[];
+  /** The emails SendGrid has delivered by now: at send_at (now if none), unless their batch was cancelled, or held by a pause. */
+  sendgridDelivered(): Accepted[];
   /** Holds the answer to the next request of this kind this long after accepting it (a worker can be killed meanwhile). */
   stallNext(kind: AcceptedKind, ms: number): void;
   /** Resolves when the next request of this kind has been accepted. */
@@ -58,7 +75,24 @@ function json(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(JSON.stringify(body));
 }
 
-export async function startProviderServers(): Promise<ProviderServers> {
+const HOUR = 3_600_000;
+
+interface ScheduledMail {
+  readonly accepted: Accepted;
+  readonly batchId: string | undefined;
+  /** Epoch ms; the acceptance time when the request had no send_at. */
+  readonly sendAt: number;
+}
+
+/** A batch's cancel or pause, set at `at`; `removedAt` once deleted (a paused batch then resumes). */
+interface BatchStatus {
+  readonly status: 'cancel' | 'pause';
+  readonly at: number;
+  removedAt?: number;
+}
+
+export async function startProviderServers(options: { sendgrid?: Partial<SendGridBehaviour> } = {}): Promise<ProviderServers> {
+  const behaviour: SendGridBehaviour = { ...documentedSendGrid, ...options.sendgrid };
   const requests: RecordedRequest[] = [];
   const accepted: Accepted[] = [];
   const lobByKey = new Map<string, Record<string, unknown>>();
@@ -67,6 +101,10 @@ export async function startProviderServers(): Promise<ProviderServers> {
   // Twilio's own records, as its list endpoints return them.
   const twilioMessages: Record<string, unknown>[] = [];
   const twilioCalls: Record<string, unknown>[] = [];
+  // SendGrid's batches (created at), their cancel or pause history, and every mail it took.
+  const batches = new Map<string, number>();
+  const batchStatuses = new Map<string, BatchStatus[]>();
+  const mails: ScheduledMail[] = [];
 
   /** Records an accepted request, wakes whoever waits for one, and holds the answer if told to. */
   async function accept(entry: Omit<Accepted, 'at'>): Promise<void> {
@@ -81,21 +119,99 @@ export async function startProviderServers(): Promise<ProviderServers> {
     }
   }
 
+  /** When SendGrid delivers `mail`, as of now: undefined while it waits, or never (cancelled, expired). */
+  function deliveryTime(mail: ScheduledMail, now: number): number | undefined {
+    if (mail.sendAt > now) return undefined;
+    // The status in effect at send_at decides: cancelled, discarded; paused, held until resumed (72 h at most).
+    const inEffect = (batchStatuses.get(mail.batchId ?? '') ?? []).find((s) => s.at <= mail.sendAt && (s.removedAt === undefined || s.removedAt > mail.sendAt));
+    if (!inEffect) return mail.sendAt;
+    if (inEffect.status === 'cancel') return undefined;
+    const resumed = inEffect.removedAt;
+    return resumed !== undefined && resumed <= now && resumed <= mail.sendAt + 72 * HOUR ? resumed : undefined;
+  }
+
+  function sendgridDelivered(now = Date.now()): Accepted[] {
+    return mails.flatMap((mail) => {
+      const at = deliveryTime(mail, now);
+      return at === undefined ? [] : [{ ...mail.accepted, at }];
+    });
+  }
+
+  /** The batch's status still counts against the limit while one of its messages waits for send_at (our reading of "pending cancellation"). */
+  const pendingStatuses = (now: number) =>
+    [...batchStatuses.entries()].filter(([batchId, statuses]) => statuses.some((s) => s.removedAt === undefined) && mails.some((m) => m.batchId === batchId && m.sendAt > now)).length;
+  const batchValid = (batchId: string, now: number) => (batches.get(batchId) ?? -Infinity) > now - 10 * 24 * HOUR;
+  const sendgridError = (response: ServerResponse, status: number, message: string, field: string | null = null) => json(response, status, { errors: [{ message, field }] });
+
   const sendgrid = async (request: IncomingMessage, response: ServerResponse, url: URL, body: unknown) => {
+    const now = Date.now();
     if (request.method === 'POST' && url.pathname === '/v3/mail/send') {
-      const mail = body as { personalizations: { to: { email: string }[] }[]; custom_args?: Record<string, string> };
+      const mail = body as { personalizations: { to: { email: string }[] }[]; custom_args?: Record<string, string>; batch_id?: string; send_at?: number };
       const to = mail.personalizations[0]?.to[0]?.email ?? '';
       if (to.endsWith('@rejected.example')) {
         return json(response, 400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] });
       }
+      if (mail.batch_id !== undefined && !batchValid(mail.batch_id, now)) return sendgridError(response, 400, 'The batch ID is not valid.', 'batch_id');
+      if (mail.send_at !== undefined && (!Number.isInteger(mail.send_at) || mail.send_at * 1000 > now + 72 * HOUR)) return sendgridError(response, 400, 'send_at must be a UNIX timestamp at most 72 hours ahead.', 'send_at');
       const id = hex(11);
-      await accept({ provider: 'sendgrid', id, idempotencyKey: mail.custom_args?.idempotency_key, body: body as Record<string, unknown> });
+      const entry = { provider: 'sendgrid' as const, id, idempotencyKey: mail.custom_args?.idempotency_key, body: body as Record<string, unknown> };
+      mails.push({ accepted: { ...entry, at: now }, batchId: mail.batch_id, sendAt: mail.send_at !== undefined ? mail.send_at * 1000 : now });
+      await accept(entry);
       response.writeHead(202, { 'x-message-id': id });
       return response.end();
     }
+    if (request.method === 'POST' && url.pathname === '/v3/mail/batch') {
+      const batchId = `${hex(16)}-${hex(4)}`;
+      batches.set(batchId, now);
+      return json(response, 201, { batch_id: batchId });
+    }
+    const validate = /^\/v3\/mail\/batch\/([^/]+)$/.exec(url.pathname);
+    if (request.method === 'GET' && validate) {
+      return batchValid(validate[1]!, now) ? json(response, 200, { batch_id: validate[1] }) : sendgridError(response, 400, 'invalid batch id');
+    }
+    const oneStatus = /^\/v3\/user\/scheduled_sends\/([^/]+)$/.exec(url.pathname);
+    const current = (batchId: string) => (batchStatuses.get(batchId) ?? []).find((s) => s.removedAt === undefined);
+    /** A cancel or pause must come 10 minutes (the cut-off) before the send_at of every message of the batch. */
+    const tooLate = (batchId: string) => mails.some((m) => m.batchId === batchId && m.sendAt - now < behaviour.cancelCutoffMs);
+    if (url.pathname === '/v3/user/scheduled_sends' && request.method === 'POST') {
+      const { batch_id: batchId, status } = body as { batch_id?: string; status?: string };
+      if (!batchId || !batchValid(batchId, now)) return sendgridError(response, 400, 'invalid batch id', 'batch_id');
+      if (status !== 'cancel' && status !== 'pause') return sendgridError(response, 400, 'status must be cancel or pause', 'status');
+      if (current(batchId)) return sendgridError(response, 400, 'batch id already has a status', 'batch_id');
+      if (tooLate(batchId)) return sendgridError(response, 400, 'cannot cancel or pause a batch later than 10 minutes before its send_at', 'batch_id');
+      if (pendingStatuses(now) >= behaviour.maxCancelledBatches) return sendgridError(response, 400, `max limit reached: ${behaviour.maxCancelledBatches} batches cancelled or paused`, null);
+      batchStatuses.set(batchId, [...(batchStatuses.get(batchId) ?? []), { status, at: now }]);
+      return json(response, 201, { batch_id: batchId, status });
+    }
+    if (url.pathname === '/v3/user/scheduled_sends' && request.method === 'GET') {
+      return json(response, 200, [...batchStatuses.keys()].flatMap((batchId) => (current(batchId) ? [{ batch_id: batchId, status: current(batchId)!.status }] : [])));
+    }
+    if (oneStatus && request.method === 'GET') {
+      const status = current(oneStatus[1]!);
+      return json(response, 200, status ? [{ batch_id: oneStatus[1], status: status.status }] : []);
+    }
+    if (oneStatus && request.method === 'PATCH') {
+      const status = current(oneStatus[1]!);
+      const wanted = (body as { status?: string }).status;
+      if (!status) return sendgridError(response, 404, 'not found');
+      if (wanted !== 'cancel' && wanted !== 'pause') return sendgridError(response, 400, 'status must be cancel or pause', 'status');
+      if (tooLate(oneStatus[1]!)) return sendgridError(response, 400, 'cannot cancel or pause a batch later than 10 minutes before its send_at', 'batch_id');
+      status.removedAt = now;
+      batchStatuses.get(oneStatus[1]!)!.push({ status: wanted, at: now });
+      response.writeHead(204);
+      return response.end();
+    }
+    if (oneStatus && request.method === 'DELETE') {
+      const status = current(oneStatus[1]!);
+      if (!status) return sendgridError(response, 404, 'not found');
+      status.removedAt = now;
+      response.writeHead(204);
+      return response.end();
+    }
     if (request.method === 'GET' && url.pathname === '/v3/messages') {
+      // The Email Activity search: only what was delivered at least `searchLagMs` ago.
       const key = /idempotency_key'\]="([^"]+)"/.exec(url.searchParams.get('query') ?? '')?.[1];
-      const found = accepted.filter((a) => a.provider === 'sendgrid' && a.idempotencyKey === key);
+      const found = sendgridDelivered(now).filter((a) => a.idempotencyKey === key && a.at <= now - behaviour.searchLagMs);
       return json(response, 200, { messages: found.map((a) => ({ msg_id: a.id, status: 'delivered' })) });
     }
     json(response, 404, { errors: [{ message: 'not found' }] });
@@ -203,6 +319,7 @@ export async function startProviderServers(): Promise<ProviderServers> {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
     accepted,
+    sendgridDelivered: () => sendgridDelivered(),
     stallNext: (kind, ms) => {
       stalls.set(kind, ms);
     },

@@ -1,7 +1,8 @@
 // A collection worker in a process of its own, so a test can kill it with SIGKILL mid-activity.
 // Settings come from the environment the test gives it; prints "ready" once it polls.
 // CALL_MODE=voice places reminder calls instead of TaskRouter tasks; LEGAL_PARTNER_EMAIL sends
-// legal hand-offs by email through the (stand-in) SendGrid.
+// legal hand-offs by email through the (stand-in) SendGrid; SENDGRID_TIMING (JSON) sets the
+// sender's lead, cut-off and search settle time (tests shrink SendGrid's minutes to seconds).
 import './exit-with-parent.js';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { encryptingDataConverter } from '../../codec/data-converter.js';
@@ -18,7 +19,7 @@ const env = (name: string) => {
 };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const senders = realSenders(env('PROVIDER_BASE_URL'), { callMode: process.env.CALL_MODE === 'voice' ? 'voice' : 'task' });
+const senders = realSenders(env('PROVIDER_BASE_URL'), { callMode: process.env.CALL_MODE === 'voice' ? 'voice' : 'task', ...(process.env.SENDGRID_TIMING ? { sendgrid: JSON.parse(process.env.SENDGRID_TIMING) as object } : {}) });
 const legalEmail = process.env.LEGAL_PARTNER_EMAIL;
 const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
 const worker = await createCollectionWorker({
