@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { collectionWorkflow } from '../workflows/collection-workflow.js';
+import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { launchBrowser, screenshotOnFailure, seriousAxeViolations, type TestBrowser } from './support/browser.js';
-import { isoInstant } from './support/clock.js';
-import { createConsoleUser, serveApp, type TestConsoleUser } from './support/console.js';
+import { isoDay, isoInstant } from './support/clock.js';
+import { createConsoleUser, getPage, serveApp, signIn, type TestConsoleUser } from './support/console.js';
+import { eventually } from './support/eventually.js';
+import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
 import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
 
 /**
@@ -142,5 +146,40 @@ describe('the collector’s worklist', () => {
     await page!.goto(`${server.baseUrl}/console/sign-in`);
     expect(await page!.locator('h1').textContent()).toBe('Sign in');
     expect(await seriousAxeViolations(page!)).toEqual([]);
+  });
+});
+
+describe('call tasks, promises and the legal hand-off in the worklist (over HTTP)', () => {
+  /** The invoice numbers a section of the worklist page lists, filtered to `q`. */
+  async function sectionRows(cookie: string, q: string, key: string): Promise<string[]> {
+    const html = await (await getPage(server.baseUrl, `/console?q=${encodeURIComponent(q)}`, cookie)).text();
+    const body = new RegExp(`<section id="section-${key}"[\\s\\S]*?</section>`).exec(html)?.[0] ?? '';
+    return [...body.matchAll(/href="\/console\/cases\/[^"]+">([^<]+)<\/a>/g)].map((match) => match[1]!);
+  }
+
+  it('a sent call task is listed until a call outcome is recorded; the promise it records is then under Promises due; the legal hand-off 3 days ahead is under Entering legal until the promise holds it', async () => {
+    const made = await createOverdueInvoice(harness.prisma);
+    const number = made.invoice.number;
+    const policy = secondScalePolicy({
+      steps: [
+        { id: 'call', offset: 'PT1S', actions: [{ type: 'call_task', template: 'collector_call' }] },
+        { id: 'legal', offset: 'P3D', actions: [{ type: 'legal_handoff' }] },
+      ],
+    });
+    await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue: harness.taskQueue, args: [caseInput(made, policy)] });
+    const { cookie } = await signIn(server.baseUrl, collector.email, collector.password);
+
+    const calls = await eventually(() => sectionRows(cookie, number, 'calls'), (rows) => rows.length === 1, 20_000);
+    expect(calls).toEqual([number]);
+    const legal = await eventually(() => sectionRows(cookie, number, 'legal'), (rows) => rows.length === 1, 20_000);
+    expect(legal).toEqual([number]);
+    expect(await sectionRows(cookie, number, 'promises')).toEqual([]);
+
+    const promised = await api.call('POST', `/v1/cases/${made.invoice.id}/call-outcomes`, { key: api.keys.collector, body: { outcome: 'promise_to_pay', promiseDate: isoDay(2) } });
+    expect(promised.status).toBe(200);
+    const promises = await eventually(() => sectionRows(cookie, number, 'promises'), (rows) => rows.length === 1, 20_000);
+    expect(promises).toEqual([number]);
+    expect(await sectionRows(cookie, number, 'calls')).toEqual([]);
+    expect(await eventually(() => sectionRows(cookie, number, 'legal'), (rows) => rows.length === 0, 20_000)).toEqual([]);
   });
 });
