@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { verifyPassword } from '../api/console/auth/passwords.js';
+import { hashPassword, verifyPassword } from '../api/console/auth/passwords.js';
 import { createPrismaClient } from '../prisma/client.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -19,7 +19,8 @@ function cli(args: string[], stdin?: string): Promise<{ code: number; stdout: st
 
 const uniqueEmail = () => `Person-${randomUUID().slice(0, 8)}@Example.com`;
 
-describe('npm run users', () => {
+// Each run spawns tsx (seconds on the shared two cores): a longer limit than the suite's 60 s per test.
+describe('npm run users', { timeout: 180_000 }, () => {
   it('creates a user with a password from stdin, stored only as a scrypt hash, under the lower-cased email, and lists it', async () => {
     const email = uniqueEmail();
     const password = 'correct horse battery staple';
@@ -54,8 +55,7 @@ describe('npm run users', () => {
 
   it('disables a user and ends their sessions; a second disable says there is no active user', async () => {
     const email = uniqueEmail().toLowerCase();
-    await cli(['create', email, '--name', 'Ann Admin', '--role', 'admin']);
-    const row = await prisma.consoleUser.findUniqueOrThrow({ where: { email } });
+    const row = await prisma.consoleUser.create({ data: { email, name: 'Ann Admin', role: 'admin', passwordHash: await hashPassword('a long enough password') } });
     await prisma.consoleSession.create({ data: { tokenHash: 'b'.repeat(64), userId: row.id, csrfSecret: 'x', expiresAt: new Date(Date.now() + 3_600_000) } });
     expect((await cli(['disable', email])).code).toBe(0);
     expect((await prisma.consoleUser.findUniqueOrThrow({ where: { email } })).disabled).toBe(true);

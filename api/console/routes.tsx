@@ -40,6 +40,8 @@ export function consoleRoutes(deps: ConsoleDependencies): ConsoleApp {
   // Everything comes from this app: scripts, styles, images, form targets.
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'none'"] } }));
   app.use(bodyLimit({ maxSize: 64 * 1024 }));
+  // Before the session middleware: the stylesheet needs no database read.
+  app.get('/assets/console.css', (c) => c.body(stylesheet, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' }));
   const originCheck = csrf({
     origin: (origin, c) => {
       const url = new URL(c.req.url);
@@ -49,10 +51,15 @@ export function consoleRoutes(deps: ConsoleDependencies): ConsoleApp {
     },
   });
   app.use(async (c, next) => {
+    let passed = false;
     try {
-      await originCheck(c, next);
+      await originCheck(c, () => {
+        passed = true;
+        return next();
+      });
     } catch (error) {
-      if (!(error instanceof HTTPException) || error.status !== 403) throw error;
+      // Only the check's own refusal (it throws before calling next) becomes this page.
+      if (passed || !(error instanceof HTTPException) || error.status !== 403) throw error;
       c.set('consoleSession', undefined);
       return renderPage(c, { title: 'Request refused', children: <p>This form was not sent from this console's own pages.</p> }, 403);
     }
@@ -60,7 +67,6 @@ export function consoleRoutes(deps: ConsoleDependencies): ConsoleApp {
   app.use(loadConsoleSession(deps));
   app.use(verifyCsrf());
 
-  app.get('/assets/console.css', (c) => c.body(stylesheet, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' }));
   registerSignIn(app, deps);
   for (const register of consolePages) register(app, deps);
   app.all('*', (c) => renderPage(c, { title: 'Not found', children: <p>There is no console page at {c.req.path}.</p> }, 404));
