@@ -35,7 +35,7 @@ beforeAll(async () => {
   const create = async (amountMinor: number) => {
     const body = invoiceBody({ customer, amountMinor });
     const answer = await api.call('POST', '/v1/invoices', { key: api.keys.system, body });
-    expect(answer.status).toBe(201);
+    expect(answer).toMatchObject({ status: 201 });
     return { id: String(answer.body.invoiceId), number: body.number };
   };
   invoices.smallDispute = await create(40_000);
