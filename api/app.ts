@@ -7,6 +7,8 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { consoleSettings, type ConsoleSettings } from './console/auth/settings.js';
+import { consoleRoutes } from './console/routes.js';
 import { caseStageGauge } from './metrics/case-stage-gauge.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsRoute } from './metrics/metrics-route.js';
@@ -36,6 +38,8 @@ export interface AppDependencies {
   readonly metrics?: { readonly registry: Registry; readonly token?: string };
   /** A server span per request (README "Traces"), parent of the Temporal client's and the database's spans. */
   readonly tracing?: Tracing;
+  /** The console's session and sign-in settings (README "Console"); defaults when not given. Served with `cases`. */
+  readonly console?: Partial<ConsoleSettings>;
 }
 
 /** The Web UI's codec endpoint carries the codec token in its path: never write it to the log. */
@@ -43,7 +47,7 @@ function withoutCodecToken(path: string): string {
   return path.replace(/\/codec\/[^/?]+\/(encode|decode)(?=$|\?)/, '/codec/<token>/$1');
 }
 
-export function createApp({ logger, readinessChecks, cases, codec, metrics, tracing, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
+export function createApp({ logger, readinessChecks, cases, codec, metrics, tracing, console: consoleOptions, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
   const app = new OpenAPIHono();
   if (tracing) {
     app.use(httpInstrumentationMiddleware({ tracer: tracing.tracer }));
@@ -87,6 +91,7 @@ export function createApp({ logger, readinessChecks, cases, codec, metrics, trac
   if (cases) app.route('/', customerRoutes(cases, logger));
   if (cases) app.route('/', reportRoutes(cases.prisma));
   if (cases) app.route('/', caseRoutes(cases, logger));
+  if (cases) app.route('/console', consoleRoutes({ ...cases, settings: consoleSettings(consoleOptions) }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });
   app.doc31('/openapi.json', {

@@ -108,6 +108,12 @@ export const configSchema = z
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl('an OTLP/HTTP traces URL, like http://127.0.0.1:4318/v1/traces').optional(),
     /** The service name on every span; default collections-api or collections-worker by process. */
     OTEL_SERVICE_NAME: nonEmpty('a service name, like collections-api').optional(),
+    /** The console (README "Console"): session limits, and whether to trust a TLS proxy's X-Forwarded-Proto (Secure, __Host- cookies). */
+    CONSOLE_SESSION_IDLE_MINUTES: workerCount('minutes', 5, 24 * 60).default(120),
+    CONSOLE_SESSION_MAX_HOURS: workerCount('hours', 1, 24 * 30).default(12),
+    CONSOLE_TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false').transform((value) => value === 'true'),
+    /** Origins besides the console's own allowed to POST its forms (a proxy that rewrites the host). */
+    CONSOLE_ALLOWED_ORIGINS: originList.optional(),
     /** Provider rate limits (requests per second), applied as Temporal task-queue rate limits; README "Rate limits". */
     SENDGRID_MAX_PER_SECOND: perSecond('SendGrid mail sends, like 100').default(100),
     LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),

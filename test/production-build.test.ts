@@ -131,7 +131,8 @@ describe('the production build', () => {
       const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
-    const policy = { ...secondScalePolicy({ steps: [{ id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] }, { id: 'later', offset: 'P30D', actions: [{ type: 'email', template: 'final_notice' }] }] }), name: `build-${taskQueue}`, version: 1 };
+    const policy = { ...secondScalePolicy({ steps: [{ id: 'reminder', offset: 'PT1S', actions: [{ type: 'email', template: 'overdue_notice' }] }, { id: 'later', offset: 'P30D', actions: [{ type: 'email', template: 'final_notice' }] }], consolidation: { window: 'PT0S' } }), name: `build-${taskQueue}`, version: 1 };
+    // Stored policies take the settings they lack from the default (a 2-hour consolidation): this one says none.
     expect((await call('/v1/policies', { policy })).status).toBe(201);
     const firstSend = proxy.nextSend();
     const created = await call('/v1/invoices', invoiceBody({ issueDate: isoDay(-31), dueDate: isoDay(-1), policy: { name: policy.name, version: 1 } }));
