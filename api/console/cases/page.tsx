@@ -237,10 +237,10 @@ const Timeline: FC<{ data: CasePageData }> = ({ data: { timeline, customer } }) 
   );
 
 const Actions: FC<{ data: CasePageData; user: ConsoleUser; csrfToken: string; outcome?: FormOutcome | undefined }> = ({ data, user, csrfToken, outcome }) => {
-  if (user.role === 'viewer') return <p class="empty">Viewers read cases; collectors and admins act on them.</p>;
-  if (data.closed) return <p class="empty">This case has ended ({words(data.state?.closed?.reason ?? data.invoice.status)}): there is nothing more to do on it.</p>;
+  if (user.role === 'viewer') return <p class="empty" id="actions-note">Viewers read cases; collectors and admins act on them.</p>;
+  if (data.closed) return <p class="empty" id="actions-note">This case has ended ({words(data.state?.closed?.reason ?? data.invoice.status)}): there is nothing more to do on it.</p>;
   const { state } = data;
-  if (!state) return <p class="empty">The case cannot be reached right now: commands are not offered. Try again shortly.</p>;
+  if (!state) return <p class="empty" id="actions-note">The case cannot be reached right now: commands are not offered. Try again shortly.</p>;
   const offered = caseForms.filter((form) => canUse(user, form) && (form.applies(state) || outcome?.formId === form.slug));
   return (
     <div class="command-forms">
