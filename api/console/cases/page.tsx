@@ -61,8 +61,9 @@ const Balance: FC<{ data: CasePageData }> = ({ data: { money: m } }) => (
         [
           ['Invoice amount', m.amountMinor],
           ['Late fees', m.feesMinor],
-          ['Paid', -m.paidMinor],
-          ['Credited', -m.creditedMinor],
+          // `|| 0`: no "-£0.00" for nothing paid.
+          ['Paid', -m.paidMinor || 0],
+          ['Credited', -m.creditedMinor || 0],
         ] as const
       ).map(([label, value]) => (
         <tr>
@@ -208,7 +209,7 @@ function detailLine(details: unknown): string {
 const Timeline: FC<{ data: CasePageData }> = ({ data: { timeline, customer } }) =>
   timeline.length ? (
     <table id="timeline">
-      <caption>Audit log, oldest first</caption>
+      <caption>Audit log, oldest first (the case writes it moments after each change: reload if the latest is missing)</caption>
       <thead>
         <tr>
           <th scope="col">When ({customer.timezone})</th>
