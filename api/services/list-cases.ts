@@ -41,6 +41,29 @@ export function visibilityQuery(filters: ListCasesQuery): string {
   return clauses.join(' AND ');
 }
 
+type Execution = NonNullable<Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>['executions']>[number];
+
+/** One listed execution as a case summary (also read by the console's worklist). */
+export function caseSummaryOf(execution: Execution): CaseSummary {
+  const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+  const stage = attributes.get(searchAttributes.stage);
+  return {
+    workflowId: execution.execution?.workflowId ?? '',
+    status: workflowStatusName(execution.status),
+    stage: isCaseStage(stage) ? stage : undefined,
+    invoiceId: attributes.get(searchAttributes.invoiceId),
+    invoiceNumber: attributes.get(searchAttributes.invoiceNumber),
+    customerId: attributes.get(searchAttributes.customerId),
+    amountDueMinor: attributes.get(searchAttributes.amountDueMinor),
+    currency: attributes.get(searchAttributes.currency),
+    dueDate: attributes.get(searchAttributes.dueDate)?.toISOString(),
+    nextActionAt: attributes.get(searchAttributes.nextActionAt)?.toISOString() ?? null,
+    disputed: attributes.get(searchAttributes.disputed),
+    paused: attributes.get(searchAttributes.paused),
+    inPaymentPlan: attributes.get(searchAttributes.inPaymentPlan),
+  };
+}
+
 export async function listCases(temporal: Client, namespace: string, filters: ListCasesQuery): Promise<{ cases: CaseSummary[]; nextPageToken: string | null }> {
   const response = await temporal.workflowService.listWorkflowExecutions({
     namespace,
@@ -48,25 +71,7 @@ export async function listCases(temporal: Client, namespace: string, filters: Li
     pageSize: filters.pageSize,
     ...(filters.pageToken ? { nextPageToken: Buffer.from(filters.pageToken, 'base64url') } : {}),
   });
-  const cases = (response.executions ?? []).map((execution): CaseSummary => {
-    const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
-    const stage = attributes.get(searchAttributes.stage);
-    return {
-      workflowId: execution.execution?.workflowId ?? '',
-      status: workflowStatusName(execution.status),
-      stage: isCaseStage(stage) ? stage : undefined,
-      invoiceId: attributes.get(searchAttributes.invoiceId),
-      invoiceNumber: attributes.get(searchAttributes.invoiceNumber),
-      customerId: attributes.get(searchAttributes.customerId),
-      amountDueMinor: attributes.get(searchAttributes.amountDueMinor),
-      currency: attributes.get(searchAttributes.currency),
-      dueDate: attributes.get(searchAttributes.dueDate)?.toISOString(),
-      nextActionAt: attributes.get(searchAttributes.nextActionAt)?.toISOString() ?? null,
-      disputed: attributes.get(searchAttributes.disputed),
-      paused: attributes.get(searchAttributes.paused),
-      inPaymentPlan: attributes.get(searchAttributes.inPaymentPlan),
-    };
-  });
+  const cases = (response.executions ?? []).map(caseSummaryOf);
   const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
   return { cases, nextPageToken: token };
 }

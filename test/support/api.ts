@@ -12,9 +12,9 @@ export type Keys = Record<Role, string>;
 /**
  * The real Hono app on the harness's database and Temporal, with one fresh key per role. The legal
  * partner is the harness's local sink (the worker's too) unless `cases` gives another; `extra.codec`
- * serves the codec server, `extra.metrics` GET /metrics.
+ * serves the codec server, `extra.metrics` GET /metrics, `extra.console` the console's session settings.
  */
-export async function createApiHarness(harness: WorkerHarness, cases: Partial<CaseRouteDependencies> = {}, extra: Pick<AppDependencies, 'codec' | 'metrics'> = {}) {
+export async function createApiHarness(harness: WorkerHarness, cases: Partial<CaseRouteDependencies> = {}, extra: Pick<AppDependencies, 'codec' | 'metrics' | 'console'> = {}) {
   const keys = {} as Keys;
   for (const role of ['system', 'collector', 'admin'] as const) {
     const key = generateApiKey();

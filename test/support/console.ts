@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { serve } from '@hono/node-server';
 import { hashPassword } from '../../api/console/auth/passwords.js';
 import type { ConsoleRole } from '../../api/console/auth/users.js';
-import { startHttpServer } from '../../api/http-server.js';
+import { answerClientError } from '../../api/http-server.js';
 import type { PrismaClient } from '../../prisma/client.js';
 
 export interface TestConsoleUser {
@@ -24,8 +24,10 @@ export async function createConsoleUser(prisma: PrismaClient, role: ConsoleRole,
 }
 
 /** The app on a real HTTP server on 127.0.0.1 (a free port); `close` stops it. */
-export async function serveApp(app: OpenAPIHono): Promise<{ baseUrl: string; close: () => Promise<void> }> {
-  const server = startHttpServer(app, { hostname: '127.0.0.1', port: 0 });
+export async function serveApp(app: { fetch: (request: Request) => Response | Promise<Response> }): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  // As api/http-server.ts serves the API (there typed for the OpenAPI app alone).
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   const { port } = server.address() as AddressInfo;
   return { baseUrl: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

@@ -6,7 +6,7 @@ import { requireConsoleUser } from '../auth/middleware.js';
 import { consoleActor, type ConsoleUser } from '../auth/users.js';
 import { CommandForm, type FormOutcome, typedInput } from '../command-form.js';
 import { formBody } from '../form-body.js';
-import { inUtc, inZone, money, words } from '../format.js';
+import { formatAmount, formatWhen, inZone, words } from '../format.js';
 import { renderPage } from '../layout.js';
 import { type CaseForm, caseFormBySlug, caseForms } from './case-forms.js';
 import { type CasePageData, loadCasePage } from './case-page-data.js';
@@ -19,7 +19,7 @@ const When: FC<{ at: string; timezone: string }> = ({ at, timezone }) => (
   <>
     <time datetime={at}>{inZone(at, timezone)}</time>
     <br />
-    <span class="utc">{inUtc(at)}</span>
+    <span class="utc">{formatWhen(at)}</span>
   </>
 );
 
@@ -68,13 +68,13 @@ const Balance: FC<{ data: CasePageData }> = ({ data: { money: m } }) => (
       ).map(([label, value]) => (
         <tr>
           <th scope="row">{label}</th>
-          <td class="num">{money(value, m.currency)}</td>
+          <td class="num">{formatAmount(value, m.currency)}</td>
         </tr>
       ))}
       <tr class="total">
         <th scope="row">Balance</th>
         <td class="num" id="balance-total">
-          {money(m.balanceMinor, m.currency)}
+          {formatAmount(m.balanceMinor, m.currency)}
         </td>
       </tr>
     </tbody>
@@ -104,7 +104,7 @@ const Holds: FC<{ data: CasePageData }> = ({ data: { state, customer, money: m }
     ),
     state.promiseToPay && (
       <li>
-        <strong>Promise to pay</strong> {money(state.promiseToPay.amountMinor, m.currency)} by {state.promiseToPay.date} (end of that day, {customer.timezone}), recorded by {state.promiseToPay.recordedBy}
+        <strong>Promise to pay</strong> {formatAmount(state.promiseToPay.amountMinor, m.currency)} by {state.promiseToPay.date} (end of that day, {customer.timezone}), recorded by {state.promiseToPay.recordedBy}
       </li>
     ),
     state.paymentPlan && (
@@ -131,8 +131,8 @@ const Holds: FC<{ data: CasePageData }> = ({ data: { state, customer, money: m }
               <tr>
                 <td>{installment.sequence}</td>
                 <td>{installment.dueDate}</td>
-                <td class="num">{money(installment.amountMinor, m.currency)}</td>
-                <td class="num">{money(installment.paidMinor, m.currency)}</td>
+                <td class="num">{formatAmount(installment.amountMinor, m.currency)}</td>
+                <td class="num">{formatAmount(installment.paidMinor, m.currency)}</td>
                 <td>{installment.status}</td>
               </tr>
             ))}

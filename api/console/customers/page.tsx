@@ -11,7 +11,7 @@ import { requireConsoleUser } from '../auth/middleware.js';
 import { consoleActor } from '../auth/users.js';
 import { CommandForm, type FormOutcome, typedInput } from '../command-form.js';
 import { formBody } from '../form-body.js';
-import { inUtc, inZone, money, words } from '../format.js';
+import { formatAmount, formatWhen, inZone, words } from '../format.js';
 import { renderPage } from '../layout.js';
 import { contactBody, contactFields } from './contact-form.js';
 import { type CustomerPageData, loadCustomerPage } from './customer-page-data.js';
@@ -30,7 +30,7 @@ const BUCKETS: readonly [keyof AgingBuckets, string][] = [
 
 const When: FC<{ at: string; timezone: string }> = ({ at, timezone }) => (
   <>
-    <time datetime={at}>{inZone(at, timezone)}</time> ({inUtc(at)})
+    <time datetime={at}>{inZone(at, timezone)}</time> ({formatWhen(at)})
   </>
 );
 
@@ -54,7 +54,7 @@ const Totals: FC<{ data: CustomerPageData }> = ({ data }) =>
           <tr data-currency={total.currency}>
             <th scope="row">{total.currency}</th>
             <td class="num">{total.cases}</td>
-            <td class="num">{money(total.balanceMinor, total.currency)}</td>
+            <td class="num">{formatAmount(total.balanceMinor, total.currency)}</td>
           </tr>
         ))}
       </tbody>
@@ -85,7 +85,7 @@ const Aging: FC<{ data: CustomerPageData }> = ({ data }) =>
             <th scope="row">{currency}</th>
             {BUCKETS.map(([key]) => (
               <td class="num" data-bucket={key}>
-                {money(total[key], currency)}
+                {formatAmount(total[key], currency)}
               </td>
             ))}
           </tr>
@@ -128,8 +128,8 @@ const Invoices: FC<{ data: CustomerPageData }> = ({ data }) => (
             {invoice.pausedByCustomer && ' (customer pause)'}
           </td>
           <td>{invoice.dueDate}</td>
-          <td class="num">{money(invoice.amountMinor, invoice.currency)}</td>
-          <td class="num">{money(invoice.balanceMinor, invoice.currency)}</td>
+          <td class="num">{formatAmount(invoice.amountMinor, invoice.currency)}</td>
+          <td class="num">{formatAmount(invoice.balanceMinor, invoice.currency)}</td>
           <td>{invoice.nextActionAt ? <time datetime={invoice.nextActionAt}>{inZone(invoice.nextActionAt, data.customer.timezone)}</time> : '—'}</td>
         </tr>
       ))}
