@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseStateQuery, collectionWorkflowId } from '../workflows/definitions.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { launchBrowser, screenshotOnFailure, seriousAxeViolations, type TestBrowser } from './support/browser.js';
-import { isoDay } from './support/clock.js';
+import { isoDay, utcMidnight } from './support/clock.js';
 import { createConsoleUser, postForm, serveApp, signIn, type TestConsoleUser } from './support/console.js';
 import { eventually } from './support/eventually.js';
 import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
@@ -154,6 +155,29 @@ describe('the case page', () => {
     await expect(page.locator('dd', { hasText: 'written off' }).first().textContent()).resolves.toBe('written off');
     expect(await timelineRow(page, 'invoice_written_off')).toContain(`console:${user.email}`);
     await expect(page.locator('#ladder tr[data-status="not_reached"]').count()).resolves.toBe(8);
+  });
+
+  it('a paid case Temporal does not hold is read from the database: balance, ended stage, the ladder from its audit log, no forms', async () => {
+    // Rows only, no run: as a case looks once Temporal's retention has forgotten it.
+    const suffix = randomUUID().slice(0, 8);
+    const customer = await harness.prisma.customer.create({ data: { source: 'test-erp', externalId: `CUST-${suffix}`, name: 'Forgotten GmbH', timezone: 'Europe/Berlin', locale: 'de-DE' } });
+    const invoice = await harness.prisma.invoice.create({
+      data: { source: 'test-erp', externalId: `INV-${suffix}`, number: `N-${suffix}`, customerId: customer.id, issueDate: utcMidnight(-400), dueDate: utcMidnight(-370), amountMinor: 80_000, balanceMinor: 0, currency: 'EUR', status: 'paid' },
+    });
+    await harness.prisma.payment.create({ data: { invoiceId: invoice.id, externalPaymentId: `PAY-${suffix}`, amountMinor: 80_000, currency: 'EUR', method: 'bank_transfer', actor: 'system', receivedAt: new Date(Date.now() - 360 * 86_400_000) } });
+    await harness.prisma.collectionEvent.create({
+      data: { invoiceId: invoice.id, category: 'action', kind: 'step_sent', action: 'email', actor: 'system', details: { stepId: 'overdue_notice', channel: 'email', wanted: 'email' }, occurredAt: new Date(Date.now() - 368 * 86_400_000) },
+    });
+    const { page } = await signedIn('collector');
+    await page.goto(`${server.baseUrl}/console/cases/${invoice.id}`);
+    await expect(page.locator('#case-stage').textContent()).resolves.toBe('ended (paid)');
+    await expect(page.locator('#balance-total').textContent()).resolves.toBe('€0.00');
+    await expect(page.locator('#balance tr', { hasText: 'Paid' }).locator('td').textContent()).resolves.toBe('-€800.00');
+    await expect(page.locator('#ladder tr[data-status="done"]').getAttribute('data-step')).resolves.toBe('overdue_notice');
+    await expect(page.locator('#ladder tr[data-step="overdue_notice"]').textContent()).resolves.toContain('sent (email)');
+    await expect(page.locator('#ladder tr[data-status="not_reached"]').count()).resolves.toBe(7);
+    await expect(page.locator('#actions-note').textContent()).resolves.toContain('This case has ended (paid)');
+    await expect(page.locator('form.command-form').count()).resolves.toBe(0);
   });
 
   it('a viewer sees the case without any action form, and a forged POST with its valid session and CSRF token is refused (403) and changes nothing', async () => {
