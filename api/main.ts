@@ -27,6 +27,12 @@ const app = createApp({
   logger,
   metrics: { registry: metricsRegistry, ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}) },
   codec: { codec: new AesGcmPayloadCodec(encryptionKeys), corsOrigins: config.CODEC_CORS_ORIGINS, ...(config.CODEC_SERVER_TOKEN ? { token: config.CODEC_SERVER_TOKEN } : {}) },
+  console: {
+    sessionIdleMinutes: config.CONSOLE_SESSION_IDLE_MINUTES,
+    sessionMaxHours: config.CONSOLE_SESSION_MAX_HOURS,
+    trustProxy: config.CONSOLE_TRUST_PROXY,
+    allowedOrigins: config.CONSOLE_ALLOWED_ORIGINS ?? [],
+  },
   readinessChecks: { postgres: postgresCheck(prisma), temporal: temporalCheck(temporal, config.TEMPORAL_NAMESPACE) },
   cases: {
     prisma,

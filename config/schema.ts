@@ -95,6 +95,12 @@ export const configSchema = z
     WORKER_METRICS_ADDRESS: hostPort.optional(),
     /** A bearer token the API's /metrics requires; unset: /metrics is open (it carries counts, no customer data). */
     METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, 'must be at least 32 letters, digits, - or _ (openssl rand -hex 32)').optional(),
+    /** The console (README "Console"): session limits, and whether to trust a TLS proxy's X-Forwarded-Proto (Secure, __Host- cookies). */
+    CONSOLE_SESSION_IDLE_MINUTES: workerCount('minutes', 5, 24 * 60).default(120),
+    CONSOLE_SESSION_MAX_HOURS: workerCount('hours', 1, 24 * 30).default(12),
+    CONSOLE_TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false').transform((value) => value === 'true'),
+    /** Origins besides the console's own allowed to POST its forms (a proxy that rewrites the host). */
+    CONSOLE_ALLOWED_ORIGINS: originList.optional(),
     /** Provider rate limits (requests per second), applied as Temporal task-queue rate limits; README "Rate limits". */
     SENDGRID_MAX_PER_SECOND: perSecond('SendGrid mail sends, like 100').default(100),
     LOB_MAX_PER_SECOND: perSecond('Lob letters, like 25').default(25),

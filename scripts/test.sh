@@ -15,6 +15,8 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   log "Making the Temporal CLI available (built once, then cached)"
   bash scripts/install-temporal-cli.sh >/dev/null
 fi
+log "Making Chromium available for the console's browser tests"
+bash scripts/install-chromium.sh >/dev/null || log "No Chromium: the console's browser tests will fail (see the message above)"
 set +e
 
 status=0

@@ -1,8 +1,8 @@
 // Password hashing with scrypt from node:crypto. Why not argon2: it would need a native module
 // (or a WASM build) in every image; Node's own scrypt is memory-hard too and needs nothing.
-// Parameters (OWASP's scrypt minimum is N=2^17, r=8, p=1): N=2^15, r=8, p=1 costs 32 MiB and
-// about 50–100 ms per hash here; they are stored in each hash, so raising them later only
-// affects new hashes. Salt: 16 random bytes per password. Key: 64 bytes.
+// Parameters: N=2^15, r=8, p=1 (32 MiB per hash; README "Console" has the measured time; OWASP's
+// floor is N=2^17, raise N where sign-in latency allows). They are stored in each hash, so
+// raising them later only affects new hashes. Salt: 16 random bytes per password. Key: 64 bytes.
 import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 
 const defaults = { N: 2 ** 15, r: 8, p: 1 } as const;
