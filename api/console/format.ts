@@ -15,3 +15,19 @@ export function formatWhen(iso: string): string {
   if (Number.isNaN(at.getTime())) return iso;
   return `${at.toLocaleString(consoleLocale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' })} UTC`;
 }
+
+const zoned = new Map<string, Intl.DateTimeFormat>();
+function zonedFormat(timeZone: string): Intl.DateTimeFormat {
+  let found = zoned.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat(consoleLocale, { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+    zoned.set(timeZone, found);
+  }
+  return found;
+}
+
+/** A UTC instant in the customer's timezone: "Tue, 8 Dec 2026, 09:00 Europe/Berlin". */
+export const inZone = (iso: string, timeZone: string): string => `${zonedFormat(timeZone).format(new Date(iso))} ${timeZone}`;
+
+/** Words for identifiers like `promise_to_pay` or `written_off`. */
+export const words = (identifier: string): string => identifier.replaceAll('_', ' ');

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
 import {
@@ -16,6 +17,7 @@ import {
 } from '../../workflows/definitions.js';
 import type { Role } from '../auth/api-keys.js';
 import { type AuthEnv, requireRole } from '../middleware/authenticate.js';
+import type { PrismaClient } from '../../prisma/client.js';
 import type { ProblemResponse } from '../problem.js';
 import { caseViewSchema } from '../schemas/case-view.js';
 import {
@@ -30,8 +32,10 @@ import {
   resumeSchema,
   waiveFeeSchema,
 } from '../schemas/commands.js';
-import { commandCase } from '../services/case-command.js';
+import { caseWorkflowId, commandCase } from '../services/case-command.js';
 import { type PaymentDependencies, type PaymentOutcome, recordPayment } from '../services/payment-command.js';
+import { caseRefusal } from '../temporal-problems.js';
+import { type FieldError, fieldErrors } from '../validation.js';
 import { paymentAfterCloseSchema, problemResponse, security } from './openapi-parts.js';
 
 /** Every update's argument names who sent it; the server fills it in from the API key. */
@@ -60,14 +64,49 @@ interface CommandSpec<S extends z.ZodType, A extends Actor> {
 /** The argument of most commands: the body as validated, and who sent it. */
 const withActor = <B extends object>(body: B, actor: string) => ({ ...body, actor });
 
+/** What came of a command sent without HTTP (the console's forms): the same answers the route gives as 200, 400, 404, 409 and 422. */
+export type CommandSent =
+  | { readonly kind: 'done'; readonly view: CaseView }
+  | { readonly kind: 'invalid' | 'refused'; readonly detail: string; readonly errors: FieldError[] }
+  | { readonly kind: 'not_found' | 'not_running'; readonly detail: string };
+
+export type SendCommand = (deps: { prisma: PrismaClient; temporal: Client }, invoiceId: string, body: unknown, actor: string) => Promise<CommandSent>;
+
 export interface CaseCommand {
   readonly path: string;
+  /** Who may send it besides admins (none: admins only). */
+  readonly roles: readonly Role[];
   readonly register: (routes: OpenAPIHono<AuthEnv>, deps: PaymentDependencies) => void;
+  /**
+   * The route's validation and update without HTTP, for the console's forms: the body schema, then
+   * the case's update with `actor`. Absent for commands that run otherwise (payments).
+   */
+  readonly send?: SendCommand;
 }
 
 /** A command whose types are checked end to end: the body schema's output must be its update's argument. */
 export function command<S extends z.ZodType, A extends Actor>(spec: CommandSpec<S, A>): CaseCommand {
-  return { path: spec.path, register: (routes, deps) => registerCommand(routes, spec, deps) };
+  return { path: spec.path, roles: spec.roles, register: (routes, deps) => registerCommand(routes, spec, deps), ...(spec.run ? {} : { send: sender(spec) }) };
+}
+
+function sender<S extends z.ZodType, A extends Actor>(spec: CommandSpec<S, A>): SendCommand {
+  const schema: z.ZodType = spec.schema;
+  return async ({ prisma, temporal }, invoiceId, body, actor) => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) return { kind: 'invalid', detail: `The request body has ${parsed.error.issues.length} problem(s).`, errors: fieldErrors(parsed.error, 'body') };
+    const invoice = await prisma.invoice.findUnique({ where: { id: invoiceId }, select: { id: true, workflowId: true } });
+    if (!invoice) return { kind: 'not_found', detail: `No invoice ${invoiceId}.` };
+    try {
+      // Validated by spec.schema, so it is that schema's output.
+      const argument = spec.argument(parsed.data as z.output<S>, actor);
+      return { kind: 'done', view: await temporal.workflow.getHandle(caseWorkflowId(invoice)).executeUpdate(spec.update, { args: [argument] }) };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return { kind: 'not_running', detail: `The collection case of invoice ${invoiceId} has ended or was never started.` };
+      const refusal = caseRefusal(error);
+      if (refusal) return { kind: 'refused', ...refusal };
+      throw error;
+    }
+  };
 }
 
 export const commands: readonly CaseCommand[] = [
