@@ -4,6 +4,8 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { consoleSettings, type ConsoleSettings } from './console/auth/settings.js';
+import { consoleRoutes } from './console/routes.js';
 import { caseStageGauge } from './metrics/case-stage-gauge.js';
 import { httpMetrics } from './metrics/http-metrics.js';
 import { metricsRoute } from './metrics/metrics-route.js';
@@ -30,6 +32,8 @@ export interface AppDependencies {
   readonly codec?: Pick<CodecServerOptions, 'codec' | 'token' | 'corsOrigins'>;
   /** GET /metrics (README "Metrics"): HTTP metrics of every request, and open cases by stage when `cases` is given. */
   readonly metrics?: { readonly registry: Registry; readonly token?: string };
+  /** The console's session and sign-in settings (README "Console"); defaults when not given. Served with `cases`. */
+  readonly console?: Partial<ConsoleSettings>;
 }
 
 /** The Web UI's codec endpoint carries the codec token in its path: never write it to the log. */
@@ -37,7 +41,7 @@ function withoutCodecToken(path: string): string {
   return path.replace(/^\/codec\/[^/]+\/(encode|decode)$/, '/codec/<token>/$1');
 }
 
-export function createApp({ logger, readinessChecks, cases, codec, metrics, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
+export function createApp({ logger, readinessChecks, cases, codec, metrics, console: consoleOptions, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
   const app = new OpenAPIHono();
   if (metrics) app.use(httpMetrics(metrics.registry));
   app.use(requestId());
@@ -74,6 +78,7 @@ export function createApp({ logger, readinessChecks, cases, codec, metrics, maxB
   if (cases) app.route('/', customerRoutes(cases, logger));
   if (cases) app.route('/', reportRoutes(cases.prisma));
   if (cases) app.route('/', caseRoutes(cases, logger));
+  if (cases) app.route('/console', consoleRoutes({ ...cases, settings: consoleSettings(consoleOptions) }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });
   app.doc31('/openapi.json', {
