@@ -114,7 +114,7 @@ describe('the aging chart', () => {
 
   it('says there is nothing to age instead of drawing an empty chart', () => {
     const markup = html(AgingCharts({ report: { asOf, currencies: [] }, customerHref }));
-    expect(markup).toBe(`<p class="no-data">No open balances as of ${dayText(asOf)}: there is nothing to age.</p>`);
+    expect(markup).toBe(`<p class="empty no-data">No open balances as of ${dayText(asOf)}: there is nothing to age.</p>`);
   });
 });
 
@@ -142,13 +142,13 @@ describe('collected per week', () => {
       [expect.any(String), 8_050, 161],
     ]);
     expect(gbp).toMatch(/>£100<\/text>/);
-    expect(gbp).toContain('<td class="number" data-minor="12050">£120.50</td>');
+    expect(gbp).toContain('<td class="num" data-minor="12050">£120.50</td>');
     expect(gbp).not.toContain('SEK');
-    expect(figureOf(markup, 'collections-weekly', 'SEK')).toMatch(/<td class="number" data-minor="500">SEK\s5\.00<\/td>/);
+    expect(figureOf(markup, 'collections-weekly', 'SEK')).toMatch(/<td class="num" data-minor="500">SEK\s5\.00<\/td>/);
   });
 
   it('says no payments were received rather than drawing empty axes', () => {
-    expect(html(CollectionsWeeklyCharts({ report: { asOf, from: isoDay(-14), currencies: [] } }))).toBe(`<p class="no-data">No payments received from ${dayText(isoDay(-14))} to ${dayText(asOf)}.</p>`);
+    expect(html(CollectionsWeeklyCharts({ report: { asOf, from: isoDay(-14), currencies: [] } }))).toBe(`<p class="empty no-data">No payments received from ${dayText(isoDay(-14))} to ${dayText(asOf)}.</p>`);
   });
 });
 
@@ -160,7 +160,7 @@ describe('DSO, CEI, promises and channels', () => {
     expect(rows.get('USD')).toEqual({});
     expect(markup).toMatch(/data-label="EUR">[\s\S]*?>157\.5 days<\/text>/);
     expect(markup).toMatch(/data-label="USD">[\s\S]*?>no figure<\/text>/);
-    expect(markup).toContain('<td class="number" data-minor="20000">US$200.00</td>');
+    expect(markup).toContain('<td class="num" data-minor="20000">US$200.00</td>');
   });
 
   it('CEI: bars on a 0–100 % axis per currency with the formula’s terms in the table', () => {
@@ -169,7 +169,7 @@ describe('DSO, CEI, promises and channels', () => {
     expect(barRows(markup).get('EUR')!.cei![1]).toBeCloseTo(119.1, 0);
     expect(markup).toMatch(/>100 %<\/text>/);
     expect(cells(markup.match(/<tr data-currency="EUR">[\s\S]*?<\/tr>/)![0])).toEqual(['EUR', '€415.00', '€90.00', '€385.00', '€90.00', '28.9 %']);
-    expect(html(CeiChart({ report: { from: isoDay(-29), to: asOf, currencies: [] } }))).toContain('class="no-data"');
+    expect(html(CeiChart({ report: { from: isoDay(-29), to: asOf, currencies: [] } }))).toContain('class="empty no-data"');
   });
 
   it('promises: kept, broken and undecided counts with the kept ratio; none made says so', () => {
@@ -177,7 +177,7 @@ describe('DSO, CEI, promises and channels', () => {
     const rows = barRows(markup);
     expect([...rows].map(([label, bars]) => [label, Object.values(bars)[0]![0]])).toEqual([['Kept', 1], ['Broken', 2], ['Not decided', 3]]);
     expect(markup).toContain('33.3 % kept');
-    expect(html(PromisesChart({ report: { from: isoDay(-29), to: asOf, made: 0, kept: 0, broken: 0, unresolved: 0, keptRatio: null } }))).toBe(`<p class="no-data">No promises to pay recorded from ${dayText(isoDay(-29))} to ${dayText(asOf)}.</p>`);
+    expect(html(PromisesChart({ report: { from: isoDay(-29), to: asOf, made: 0, kept: 0, broken: 0, unresolved: 0, keptRatio: null } }))).toBe(`<p class="empty no-data">No promises to pay recorded from ${dayText(isoDay(-29))} to ${dayText(asOf)}.</p>`);
   });
 
   it('channels: the share followed by a payment per channel, no bar where nothing was decided; no messages says so', () => {

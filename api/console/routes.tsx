@@ -25,12 +25,13 @@ import type { ConsoleApp, ConsoleDependencies, ConsoleEnv } from './auth/env.js'
 import { loadConsoleSession, verifyCsrf } from './auth/middleware.js';
 import { registerSignIn } from './auth/sign-in.js';
 import { renderPage } from './layout.js';
+import { registerReports } from './reports/routes.js';
 import { registerWorklist } from './worklist/page.js';
 
 export type ConsolePages = (app: ConsoleApp, deps: ConsoleDependencies) => void;
 
 /** Every page group of the console, in registration order. */
-export const consolePages: readonly ConsolePages[] = [registerWorklist];
+export const consolePages: readonly ConsolePages[] = [registerWorklist, registerReports];
 
 const stylesheet = readFileSync(new URL('./assets/console.css', import.meta.url), 'utf8');
 

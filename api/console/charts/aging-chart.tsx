@@ -14,7 +14,7 @@ export interface AgingChartsProps {
 
 /** The aging report: per currency, stacked bars by bucket (all customers, then the largest ones) and the full per-customer table. */
 export function AgingCharts({ report, customerHref }: AgingChartsProps) {
-  if (report.currencies.length === 0) return <p class="no-data">No open balances as of {dayText(report.asOf)}: there is nothing to age.</p>;
+  if (report.currencies.length === 0) return <p class="empty no-data">No open balances as of {dayText(report.asOf)}: there is nothing to age.</p>;
   return <>{report.currencies.map((aging) => <AgingFigure aging={aging} asOf={report.asOf} customerHref={customerHref} />)}</>;
 }
 
@@ -67,13 +67,13 @@ function AgingFigure({ aging, asOf, customerHref }: { aging: CurrencyAging; asOf
               <th scope="row">
                 <a href={customerHref(customer.customerId)}>{customer.customerName}</a>
               </th>
-              <td class="number">{countText(customer.invoices)}</td>
+              <td class="num">{countText(customer.invoices)}</td>
               {AGING_BUCKETS.map((bucket) => (
-                <td class="number" data-key={bucket.key} data-minor={String(customer[bucket.key])}>
+                <td class="num" data-key={bucket.key} data-minor={String(customer[bucket.key])}>
                   {money(customer[bucket.key])}
                 </td>
               ))}
-              <td class="number" data-key="totalMinor" data-minor={String(customer.totalMinor)}>
+              <td class="num" data-key="totalMinor" data-minor={String(customer.totalMinor)}>
                 {money(customer.totalMinor)}
               </td>
             </tr>
@@ -82,13 +82,13 @@ function AgingFigure({ aging, asOf, customerHref }: { aging: CurrencyAging; asOf
         <tfoot>
           <tr data-total={currency}>
             <th scope="row">All customers</th>
-            <td class="number">{countText(invoices)}</td>
+            <td class="num">{countText(invoices)}</td>
             {AGING_BUCKETS.map((bucket) => (
-              <td class="number" data-key={bucket.key} data-minor={String(total[bucket.key])}>
+              <td class="num" data-key={bucket.key} data-minor={String(total[bucket.key])}>
                 {money(total[bucket.key])}
               </td>
             ))}
-            <td class="number" data-key="totalMinor" data-minor={String(total.totalMinor)}>
+            <td class="num" data-key="totalMinor" data-minor={String(total.totalMinor)}>
               {money(total.totalMinor)}
             </td>
           </tr>

@@ -6,7 +6,7 @@ import { BAR_COLOUR } from './palette.js';
 /** The Collection Effectiveness Index: one bar per currency on a 0–100 % axis, the formula's terms in the table. */
 export function CeiChart({ report }: { report: CeiReport }) {
   const period = `${dayText(report.from)} to ${dayText(report.to)}`;
-  if (report.currencies.length === 0) return <p class="no-data">No receivables and no credit sales from {period}.</p>;
+  if (report.currencies.length === 0) return <p class="empty no-data">No receivables and no credit sales from {period}.</p>;
   const ceiText = (cei: number | null) => (cei === null ? 'no figure' : percentText(cei));
   return (
     <figure class="report-figure" data-report="cei">
@@ -44,11 +44,11 @@ export function CeiChart({ report }: { report: CeiReport }) {
             <tr data-currency={entry.currency}>
               <th scope="row">{entry.currency}</th>
               {[entry.beginningReceivablesMinor, entry.creditSalesMinor, entry.endingReceivablesMinor, entry.endingCurrentReceivablesMinor].map((amount) => (
-                <td class="number" data-minor={String(amount)}>
+                <td class="num" data-minor={String(amount)}>
                   {moneyText(amount, entry.currency)}
                 </td>
               ))}
-              <td class="number">{ceiText(entry.cei)}</td>
+              <td class="num">{ceiText(entry.cei)}</td>
             </tr>
           ))}
         </tbody>

@@ -9,7 +9,7 @@ const CHANNEL_NAMES: Record<MessageChannel, string> = { email: 'Email', sms: 'SM
 /** Per channel, the share of messages followed by a payment within the window. */
 export function ChannelEffectivenessChart({ report }: { report: ChannelEffectivenessReport }) {
   const period = `${dayText(report.from)} to ${dayText(report.to)}`;
-  if (report.channels.every((channel) => channel.decided === 0 && channel.pending === 0)) return <p class="no-data">No messages sent from {period}.</p>;
+  if (report.channels.every((channel) => channel.decided === 0 && channel.pending === 0)) return <p class="empty no-data">No messages sent from {period}.</p>;
   const share = (ratio: number | null) => (ratio === null ? 'no figure' : ratioText(ratio));
   return (
     <figure class="report-figure" data-report="channel-effectiveness">
@@ -46,10 +46,10 @@ export function ChannelEffectivenessChart({ report }: { report: ChannelEffective
           {report.channels.map((channel) => (
             <tr data-channel={channel.channel}>
               <th scope="row">{CHANNEL_NAMES[channel.channel]}</th>
-              <td class="number">{countText(channel.followedByPayment)}</td>
-              <td class="number">{countText(channel.decided)}</td>
-              <td class="number">{countText(channel.pending)}</td>
-              <td class="number">{share(channel.ratio)}</td>
+              <td class="num">{countText(channel.followedByPayment)}</td>
+              <td class="num">{countText(channel.decided)}</td>
+              <td class="num">{countText(channel.pending)}</td>
+              <td class="num">{share(channel.ratio)}</td>
             </tr>
           ))}
         </tbody>

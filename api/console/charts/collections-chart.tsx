@@ -4,7 +4,7 @@ import { VerticalBars } from './vertical-bars.js';
 
 /** Money collected per ISO week: one column chart and table per currency. */
 export function CollectionsWeeklyCharts({ report }: { report: CollectionsWeeklyReport }) {
-  if (report.currencies.length === 0) return <p class="no-data">No payments received from {dayText(report.from)} to {dayText(report.asOf)}.</p>;
+  if (report.currencies.length === 0) return <p class="empty no-data">No payments received from {dayText(report.from)} to {dayText(report.asOf)}.</p>;
   return <>{report.currencies.map((collections) => <CollectionsFigure collections={collections} report={report} />)}</>;
 }
 
@@ -41,8 +41,8 @@ function CollectionsFigure({ collections, report }: { collections: CurrencyColle
           {weeks.map((week) => (
             <tr>
               <th scope="row">{dayText(week.weekStart)}</th>
-              <td class="number">{countText(week.payments)}</td>
-              <td class="number" data-minor={String(week.collectedMinor)}>
+              <td class="num">{countText(week.payments)}</td>
+              <td class="num" data-minor={String(week.collectedMinor)}>
                 {money(week.collectedMinor)}
               </td>
             </tr>
@@ -51,8 +51,8 @@ function CollectionsFigure({ collections, report }: { collections: CurrencyColle
         <tfoot>
           <tr>
             <th scope="row">Total</th>
-            <td class="number">{countText(payments)}</td>
-            <td class="number" data-minor={String(totalMinor)}>
+            <td class="num">{countText(payments)}</td>
+            <td class="num" data-minor={String(totalMinor)}>
               {money(totalMinor)}
             </td>
           </tr>

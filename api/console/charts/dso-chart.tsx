@@ -6,7 +6,7 @@ import { BAR_COLOUR } from './palette.js';
 /** Days sales outstanding: one bar per currency (a number of days, so currencies share the axis but are never added). */
 export function DsoChart({ report }: { report: DsoReport }) {
   const period = `${dayText(report.from)} to ${dayText(report.asOf)}`;
-  if (report.currencies.length === 0) return <p class="no-data">No receivables and no invoices issued from {period}.</p>;
+  if (report.currencies.length === 0) return <p class="empty no-data">No receivables and no invoices issued from {period}.</p>;
   return (
     <figure class="report-figure" data-report="dso">
       <figcaption>
@@ -40,13 +40,13 @@ export function DsoChart({ report }: { report: DsoReport }) {
           {report.currencies.map((entry) => (
             <tr data-currency={entry.currency}>
               <th scope="row">{entry.currency}</th>
-              <td class="number" data-minor={String(entry.receivablesMinor)}>
+              <td class="num" data-minor={String(entry.receivablesMinor)}>
                 {moneyText(entry.receivablesMinor, entry.currency)}
               </td>
-              <td class="number" data-minor={String(entry.creditSalesMinor)}>
+              <td class="num" data-minor={String(entry.creditSalesMinor)}>
                 {moneyText(entry.creditSalesMinor, entry.currency)}
               </td>
-              <td class="number">{entry.dso === null ? 'no figure' : daysText(entry.dso)}</td>
+              <td class="num">{entry.dso === null ? 'no figure' : daysText(entry.dso)}</td>
             </tr>
           ))}
         </tbody>

@@ -11,7 +11,7 @@ const OUTCOMES = [
 /** Promises to pay made in the period by how they ended, and the kept ratio (kept ÷ (kept + broken)). */
 export function PromisesChart({ report }: { report: PromisesReport }) {
   const period = `${dayText(report.from)} to ${dayText(report.to)}`;
-  if (report.made === 0) return <p class="no-data">No promises to pay recorded from {period}.</p>;
+  if (report.made === 0) return <p class="empty no-data">No promises to pay recorded from {period}.</p>;
   const ratio = report.keptRatio === null ? 'no kept ratio yet (none kept or broken)' : `${ratioText(report.keptRatio)} kept`;
   return (
     <figure class="report-figure" data-report="promises">
@@ -45,11 +45,11 @@ export function PromisesChart({ report }: { report: PromisesReport }) {
         </thead>
         <tbody>
           <tr>
-            <td class="number">{countText(report.made)}</td>
-            <td class="number">{countText(report.kept)}</td>
-            <td class="number">{countText(report.broken)}</td>
-            <td class="number">{countText(report.unresolved)}</td>
-            <td class="number">{report.keptRatio === null ? 'no figure' : ratioText(report.keptRatio)}</td>
+            <td class="num">{countText(report.made)}</td>
+            <td class="num">{countText(report.kept)}</td>
+            <td class="num">{countText(report.broken)}</td>
+            <td class="num">{countText(report.unresolved)}</td>
+            <td class="num">{report.keptRatio === null ? 'no figure' : ratioText(report.keptRatio)}</td>
           </tr>
         </tbody>
       </table>
