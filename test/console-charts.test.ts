@@ -147,6 +147,13 @@ describe('collected per week', () => {
     expect(figureOf(markup, 'collections-weekly', 'SEK')).toMatch(/<td class="num" data-minor="500">SEK\s5\.00<\/td>/);
   });
 
+  it('labels every other week when twelve would crowd the axis, and still draws all twelve columns', () => {
+    const weeks = Array.from({ length: 12 }, (_, index) => ({ weekStart: isoDay(-7 * (11 - index)), collectedMinor: 100 * (index + 1), payments: 1 }));
+    const markup = html(CollectionsWeeklyCharts({ report: { asOf, from: weeks[0]!.weekStart, currencies: [{ currency: 'EUR', totalMinor: 7_800, weeks }] } }));
+    const columns = [...markup.matchAll(/<g class="column" data-label="[^"]+">([\s\S]*?)<\/g>/g)].map(([, body]) => [body!.includes('<rect'), body!.includes('<text')]);
+    expect(columns).toEqual(weeks.map((_, index) => [true, index % 2 === 0]));
+  });
+
   it('says no payments were received rather than drawing empty axes', () => {
     expect(html(CollectionsWeeklyCharts({ report: { asOf, from: isoDay(-14), currencies: [] } }))).toBe(`<p class="empty no-data">No payments received from ${dayText(isoDay(-14))} to ${dayText(asOf)}.</p>`);
   });

@@ -26,7 +26,7 @@ const PLOT_TOP = 12;
 const PLOT_HEIGHT = 200;
 const HEIGHT = PLOT_TOP + PLOT_HEIGHT + 56;
 /** Category labels at most this many across; with more columns every n-th is labelled. */
-const MAX_LABELS = 13;
+const MAX_LABELS = 8;
 
 /** Columns on a value axis from zero (one series), as static SVG. */
 export function VerticalBars(props: VerticalBarsProps) {
