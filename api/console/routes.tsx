@@ -27,12 +27,13 @@ import { registerSignIn } from './auth/sign-in.js';
 import { renderPage } from './layout.js';
 import { registerCasePage } from './cases/page.js';
 import { registerCustomerPage } from './customers/page.js';
+import { registerReports } from './reports/routes.js';
 import { registerWorklist } from './worklist/page.js';
 
 export type ConsolePages = (app: ConsoleApp, deps: ConsoleDependencies) => void;
 
 /** Every page group of the console, in registration order. */
-export const consolePages: readonly ConsolePages[] = [registerWorklist, registerCasePage, registerCustomerPage];
+export const consolePages: readonly ConsolePages[] = [registerWorklist, registerCasePage, registerCustomerPage, registerReports];
 
 const stylesheet = readFileSync(new URL('./assets/console.css', import.meta.url), 'utf8');
 
