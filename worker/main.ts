@@ -24,7 +24,7 @@ const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 const metricsServer = config.WORKER_METRICS_ADDRESS ? await startMetricsServer(metricsRegistry, config.WORKER_METRICS_ADDRESS) : undefined;
 if (config.WORKER_METRICS_ADDRESS) logger.info(`worker metrics on http://${config.WORKER_METRICS_ADDRESS}/metrics`);
-const prisma = createPrismaClient(config.DATABASE_URL);
+const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
 const connection = await NativeConnection.connect(temporalConnectionSettings(config));
 try {
   const providers = providersFromConfig(config);
