@@ -19,6 +19,7 @@ export interface InvoiceBody {
   amountMinor: number;
   currency: string;
   paymentLink: string;
+  policy?: { name: string; version: number };
 }
 
 /** A new invoice of a new customer, due in 30 days (its first step is weeks away). */
