@@ -21,7 +21,7 @@ export type RowFailureReporter = (index: number, error: unknown) => void;
 export async function bulkImport(
   deps: Dependencies,
   rows: readonly unknown[],
-  { actor, reference, reportFailure, concurrency = 32 }: { actor: string; reference: string; reportFailure: RowFailureReporter; concurrency?: number },
+  { actor, reference, reportFailure, concurrency = 8 }: { actor: string; reference: string; reportFailure: RowFailureReporter; concurrency?: number },
 ): Promise<RowResult[]> {
   return inPool(rows, concurrency, async (row, index): Promise<RowResult> => {
     const parsed = createInvoiceSchema.safeParse(row);
