@@ -22,7 +22,7 @@ interface Script {
 const benches: Record<string, Measured | Script> = {
   create: { describe: 'POST /v1/invoices (with and without Idempotency-Key) and bulk import vs client.workflow.start', usage: '[--n 200] [--concurrency 32] [--rounds 6] [--bulk 2000] [--bulk-rounds 2]', load: () => import('./create.js') },
   payment: { describe: 'a payment through the API (answer, query closed, row paid) vs executeUpdate of the same update', usage: '[--cases 20]', load: () => import('./payment.js') },
-  'timer-storm': { describe: '500 cases whose first step is due at one instant → all sent, vs 500 raw timers each running one activity', usage: '[--cases 500] [--rounds 2] [--lead 60]', load: () => import('./timer-storm.js') },
+  'timer-storm': { describe: 'N cases (default 500) whose first step is due at one instant → all sent, vs N raw timers each running one activity', usage: '[--cases 500] [--rounds 2] [--lead 60]', load: () => import('./timer-storm.js') },
   schedule: { describe: 'the pure schedule decision (µs per call)', usage: '', script: 'schedule.ts' },
   'worker-memory': { describe: 'worker RSS with sleeping cases, per cache size; wake-up of an evicted case', usage: '[levels, like 0,500,1500] [caches, like sdk-default,250]', script: 'worker-memory.ts' },
   correspondence: { describe: 'request → answer through a customer’s correspondence vs a bare signal round trip (BENCH_CASES)', usage: '', script: 'correspondence.ts' },

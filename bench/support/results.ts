@@ -71,7 +71,7 @@ export function printFigure(f: Figure): void {
 }
 
 export function machineNow(): { load: number[]; uptime: string } {
-  let uptime = '';
+  let uptime: string;
   try {
     uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
   } catch {
