@@ -30,6 +30,7 @@ async function apiRound(stack: Stack, n: number, concurrency: number, withKey: b
     ],
   });
   const seconds = (performance.now() - started) / 1000;
+  console.log(`  API round${withKey ? ' (with key)' : ''}: ${n} in ${seconds.toFixed(1)} s`);
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) throw new Error(`API round: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts of ${n}`);
   return n / seconds;
 }
@@ -38,7 +39,9 @@ async function rawRound(stack: Stack, n: number, concurrency: number): Promise<n
   const bodies = Array.from({ length: n }, () => invoiceBody());
   const started = performance.now();
   await inParallel(bodies, concurrency, (body) => rawStart(stack.client, stack.taskQueue, body));
-  return n / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  raw round: ${n} in ${seconds.toFixed(1)} s`);
+  return n / seconds;
 }
 
 async function bulkRound(stack: Stack, n: number): Promise<number> {

@@ -72,6 +72,7 @@ export const run: BenchRun = async (options) => {
       await sleepFor(Math.max(0, dueAt - Date.now()));
       const dueAtPerf = performance.now();
       const done = await whenReached(() => sentEmails(stack).then((n) => n - before), cases, 900_000);
+      console.log(`round ${round} ours: all ${cases} sent ${((done - dueAtPerf) / 1000).toFixed(1)} s after the instant`);
       return (done - dueAtPerf) / 1000;
     };
     const raw = async (round: number): Promise<number> => {
@@ -83,6 +84,7 @@ export const run: BenchRun = async (options) => {
       await sleepFor(Math.max(0, dueAt - Date.now()));
       const dueAtPerf = performance.now();
       const done = await whenReached(() => fired - before, cases, 900_000);
+      console.log(`round ${round} raw: all ${cases} fired ${((done - dueAtPerf) / 1000).toFixed(1)} s after the instant`);
       return (done - dueAtPerf) / 1000;
     };
     const storm = await interleaved(rounds, ours, raw);
