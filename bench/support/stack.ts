@@ -57,7 +57,8 @@ async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): 
   throw new Error(`the API did not answer /health within ${timeoutMs} ms`);
 }
 
-export async function startStack(options: { worker?: boolean; apiEnv?: Record<string, string> } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+/** `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes. */
+export async function startStack(options: { worker?: boolean; apiEnv?: Record<string, string>; apiNodeArgs?: string[] } = {}): Promise<Stack & { worker?: CollectionWorker }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
@@ -73,7 +74,7 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
   const apiKey = generateApiKey();
   await prisma.apiKey.create({ data: { name: 'bench', role: 'admin', keyHash: hashApiKey(apiKey) } });
 
-  const api = spawn(process.execPath, ['--import', 'tsx', join(root, 'api/main.ts')], {
+  const api = spawn(process.execPath, [...(options.apiNodeArgs ?? []), '--import', 'tsx', join(root, 'api/main.ts')], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
