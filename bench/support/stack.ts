@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,13 +119,22 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
     apiKey,
     ...(worker ? { worker } : {}),
     async api(method, path, body, headers = {}) {
-      const response = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      // node:http rather than fetch: fetch gives up waiting for headers after 300 s, and a bulk
+      // import of thousands of rows on a loaded machine can take longer than that.
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      return new Promise((resolve, reject) => {
+        const request = httpRequest(`${apiUrl}${path}`, { method, headers: { authorization: `Bearer ${apiKey}`, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }), ...headers } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: response.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null });
+          });
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end(payload);
       });
-      const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
     },
     async stop() {
       worker?.shutdown();
