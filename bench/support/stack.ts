@@ -77,7 +77,7 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
 
   const api = spawn(process.execPath, [...(options.apiNodeArgs ?? []), '--import', 'tsx', join(root, 'api/main.ts')], {
     cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'], // LOG_LEVEL=warn: only its warnings and errors
     env: {
       ...process.env,
       DATABASE_URL: database.url,
