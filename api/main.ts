@@ -20,7 +20,7 @@ const encryptionKeys = orExitOnConfigError(() => payloadEncryptionKeys(config));
 const logger = createLogger(config, 'api');
 const tracing = tracingFromConfig(config, 'collections-api');
 if (tracing) logger.info({ databaseSpans: tracing.databaseSpans }, 'traces exported over OTLP');
-const prisma = createPrismaClient(config.DATABASE_URL);
+const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
 const temporal = Connection.lazy(temporalConnectionSettings(config));
 
@@ -43,6 +43,7 @@ const app = createApp({
     prisma,
     temporal: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(encryptionKeys), interceptors: { workflow: [...tracingClientInterceptors(tracing), requestIdClientInterceptor] } }),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    bulkImportConcurrency: config.BULK_IMPORT_CONCURRENCY,
     // The worker hands cases to the partner; the API tells it of payments that arrive afterwards.
     legalPartner: providersFromConfig(config).legalPartner,
     ...(config.PAYMENT_WEBHOOK_SECRET ? { paymentWebhookSecret: config.PAYMENT_WEBHOOK_SECRET } : {}),

@@ -50,6 +50,10 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/collections'),
+    /** Connections each API or worker process keeps open; README "Configuration" says how to size it. */
+    DATABASE_POOL_SIZE: workerCount('database connections per process', 1, 1_000).default(20),
+    /** Rows of one bulk import created at once (each one statement and one workflow start). */
+    BULK_IMPORT_CONCURRENCY: workerCount('bulk import rows at once', 1, 256).default(32),
     TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: nonEmpty('a Temporal namespace, like default').default('default'),
     TEMPORAL_TASK_QUEUE: nonEmpty('a task queue name, like collections').default('collections'),

@@ -32,8 +32,9 @@ let servers: ProviderServers;
 /**
  * Exits the spawned process when this test process goes away (its stdin closes); no tsx needed.
  * Only in the main thread: the SDK's workflow threads inherit --import, and their stdin ends at once.
+ * Unref'd: the pipe alone must not keep a worker alive that finished draining after SIGTERM.
  */
-const exitWithParent = `data:text/javascript,import{isMainThread}from'node:worker_threads';if(isMainThread){process.stdin.on('end',()=>process.exit(0));process.stdin.resume();}`;
+const exitWithParent = `data:text/javascript,import{isMainThread}from'node:worker_threads';if(isMainThread){process.stdin.on('end',()=>process.exit(0));process.stdin.resume();process.stdin.unref();}`;
 
 function startCompiled(entry: string, env: Record<string, string>, readyText: string): { child: ChildProcess; output: () => string; ready: Promise<void> } {
   const child = spawn(process.execPath, ['--import', exitWithParent, join(out, entry)], {
@@ -120,8 +121,6 @@ describe('the production build', () => {
     const apiPort = await freePort();
     const api = startCompiled('api/main.js', { API_PORT: String(apiPort) }, 'API listening');
     await Promise.all([worker.ready, api.ready]);
-    console.log('STEP ready');
-    setTimeout(() => console.log('STEP late worker output', worker.output().slice(-4000), api.output().slice(-2000)), 90_000).unref();
     // It ran the bundle built ahead, not one bundled at start.
     expect(worker.output()).toContain('workflow bundle built ahead');
 
@@ -141,11 +140,9 @@ describe('the production build', () => {
 
     // SendGrid has the request and is still answering: stop the worker as an orchestrator would.
     await firstSend;
-    console.log('STEP sent seen');
     const stoppedAt = Date.now();
     worker.child.kill('SIGTERM');
     const exitCode = await new Promise<number | null>((resolve) => worker.child.once('exit', (code) => resolve(code)));
-    console.log('STEP exit', exitCode, worker.output().slice(-3000));
     expect(exitCode).toBe(0);
     // It waited for the provider's answer (held 3 s) instead of dropping the send.
     expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(2_500);

@@ -27,7 +27,7 @@ const metricsServer = config.WORKER_METRICS_ADDRESS ? await startMetricsServer(m
 if (config.WORKER_METRICS_ADDRESS) logger.info(`worker metrics on http://${config.WORKER_METRICS_ADDRESS}/metrics`);
 const tracing = tracingFromConfig(config, 'collections-worker');
 if (tracing) logger.info({ databaseSpans: tracing.databaseSpans }, 'traces exported over OTLP');
-const prisma = createPrismaClient(config.DATABASE_URL);
+const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
 const connection = await NativeConnection.connect(temporalConnectionSettings(config));
 try {
   const providers = providersFromConfig(config);

@@ -26,8 +26,14 @@ export function idempotency(prisma: PrismaClient) {
     const where = { scope_key: { scope, key } };
     const now = new Date();
 
-    await prisma.idempotencyRecord.deleteMany({ where: { scope, key, expiresAt: { lt: now } } });
-    const { count } = await prisma.idempotencyRecord.createMany({ data: [{ scope, key, requestHash, expiresAt: new Date(now.getTime() + KEEP_FOR_MS) }], skipDuplicates: true });
+    // One round trip claims the key: a new key is inserted, an expired one taken over; an unexpired one is left as it is.
+    const expiresAt = new Date(now.getTime() + KEEP_FOR_MS);
+    const claimed = await prisma.$queryRaw<unknown[]>`
+      INSERT INTO idempotency_records (scope, key, request_hash, expires_at) VALUES (${scope}, ${key}, ${requestHash}, ${expiresAt})
+      ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL, created_at = now()
+      WHERE idempotency_records.expires_at < ${now}
+      RETURNING 1`;
+    const count = claimed.length;
     if (count === 0) {
       const earlier = await prisma.idempotencyRecord.findUnique({ where });
       if (earlier && earlier.requestHash !== requestHash) {

@@ -27,6 +27,8 @@ export interface CaseRouteDependencies {
   readonly prisma: PrismaClient;
   readonly temporal: Client;
   readonly taskQueue: string;
+  /** Rows of a bulk import created at once (config BULK_IMPORT_CONCURRENCY). */
+  readonly bulkImportConcurrency?: number;
   /** HMAC secret of the payment processor's webhook; without it the webhook route is not served. */
   readonly paymentWebhookSecret?: string;
   /** Told of payments on cases it holds (the workflow that handed them off has ended). */
@@ -109,7 +111,7 @@ const listCasesRoute = createRoute({
 });
 
 /** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
-export function caseRoutes({ prisma, temporal, taskQueue, legalPartner }: CaseRouteDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
+export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImportConcurrency }: CaseRouteDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),
   });
@@ -140,6 +142,7 @@ export function caseRoutes({ prisma, temporal, taskQueue, legalPartner }: CaseRo
     const results = await bulkImport({ prisma, temporal, taskQueue }, c.req.valid('json').invoices, {
       actor: c.get('principal').name,
       reference: requestId,
+      ...(bulkImportConcurrency ? { concurrency: bulkImportConcurrency } : {}),
       reportFailure: (index, error) => logger.error({ requestId, row: index, err: error }, 'bulk import row failed'),
     });
     const summary: Partial<Record<(typeof results)[number]['status'], number>> = {};

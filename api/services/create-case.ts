@@ -1,16 +1,17 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { defaultPolicy } from '../../domain/default-policy.js';
+import type { CollectionPolicy } from '../../domain/policy.js';
 import { choosePolicy } from '../../domain/policy-selection.js';
-import type { InvoiceStatus, PrismaClient } from '../../prisma/client.js';
+import { type CustomerPause, type InvoiceStatus, Prisma, type PrismaClient } from '../../prisma/client.js';
 import type { collectionWorkflow } from '../../workflows/collection-workflow.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
 import { caseInputFromRows } from './case-input.js';
-import { activeCustomerPause, casePauseCommand, holdNewCaseForCustomerPause } from './customer-pause.js';
+import { casePauseCommand, holdNewCaseForCustomerPause } from './customer-pause.js';
 import { isClosedStatus } from './closed-case.js';
-import { policyFromRow } from './policy-from-row.js';
+import { storedPolicies } from './policy-cache.js';
 
 export type CreateCaseOutcome =
   | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string; readonly invoiceStatus: InvoiceStatus; readonly balanceMinor: bigint }
@@ -36,6 +37,106 @@ function differingFields(existing: { number: string; issueDate: Date; dueDate: D
   return fields;
 }
 
+/** One row of the create statement: the invoice (new or found), its customer as now stored, the default policy's id and the customer's pause in force. */
+interface CreateRow {
+  created: boolean;
+  id: string;
+  number: string;
+  customer_id: string;
+  customer_external_id: string;
+  issue_date: Date;
+  due_date: Date;
+  amount_minor: bigint;
+  balance_minor: bigint;
+  currency: string;
+  status: InvoiceStatus;
+  payment_link: string | null;
+  policy_id: string | null;
+  workflow_id: string | null;
+  c_name: string;
+  c_billing_email: string | null;
+  c_phone: string | null;
+  c_address_line1: string | null;
+  c_address_line2: string | null;
+  c_city: string | null;
+  c_region: string | null;
+  c_postal_code: string | null;
+  c_country: string | null;
+  c_timezone: string;
+  c_locale: string;
+  c_policy_id: string | null;
+  default_policy_id: string | null;
+  pause_id: string | null;
+  pause_reason: string | null;
+  pause_paused_by: string | null;
+  pause_paused_at: Date | null;
+  pause_until: Date | null;
+}
+
+/**
+ * One statement, one round trip, one transaction: upserts the customer (INSERT … ON CONFLICT DO
+ * UPDATE is atomic, also when two requests bring the same new customer at once), inserts the
+ * invoice unless its (source, externalId) exists, and answers the invoice (new or existing), the
+ * customer as stored, which policy is the default now, and the customer's pause in force.
+ * No row: the invoice was inserted by a concurrent request after this statement's snapshot.
+ */
+function createStatement(body: CreateInvoice, ids: { invoiceId: string; invoicePolicyId: string | null; customerPolicyId: string | null }) {
+  const c = body.customer;
+  const a = c.postalAddress;
+  return Prisma.sql`
+    WITH customer AS (
+      INSERT INTO customers (source, external_id, name, billing_email, phone, address_line1, address_line2, city, region, postal_code, country, timezone, locale, tier, policy_id)
+      VALUES (${body.source}, ${c.externalId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${a?.line1 ?? null}, ${a?.line2 ?? null}, ${a?.city ?? null}, ${a?.region ?? null}, ${a?.postalCode ?? null}, ${a?.country ?? null}, ${c.timezone}, ${c.locale}, ${c.tier ?? null}, ${ids.customerPolicyId}::uuid)
+      ON CONFLICT (source, external_id) DO UPDATE SET
+        name = EXCLUDED.name, billing_email = EXCLUDED.billing_email, phone = EXCLUDED.phone,
+        address_line1 = EXCLUDED.address_line1, address_line2 = EXCLUDED.address_line2, city = EXCLUDED.city, region = EXCLUDED.region,
+        postal_code = EXCLUDED.postal_code, country = EXCLUDED.country, timezone = EXCLUDED.timezone, locale = EXCLUDED.locale, tier = EXCLUDED.tier,
+        policy_id = COALESCE(EXCLUDED.policy_id, customers.policy_id), updated_at = now()
+      RETURNING *
+    ), inserted AS (
+      INSERT INTO invoices (id, source, external_id, number, customer_id, issue_date, due_date, amount_minor, balance_minor, currency, payment_link, policy_id, workflow_id)
+      SELECT ${ids.invoiceId}::uuid, ${body.source}::text, ${body.externalId}::text, ${body.number}::text, customer.id, ${body.issueDate}::date, ${body.dueDate}::date,
+             ${body.amountMinor}::bigint, ${body.amountMinor}::bigint, ${body.currency}::text, ${body.paymentLink ?? null}::text, ${ids.invoicePolicyId}::uuid, ${collectionWorkflowId(ids.invoiceId)}::text
+      FROM customer
+      ON CONFLICT (source, external_id) DO NOTHING
+      RETURNING id, number, customer_id, issue_date, due_date, amount_minor, balance_minor, currency, status, payment_link, policy_id, workflow_id
+    ), invoice AS (
+      SELECT true AS created, inserted.*, (SELECT external_id FROM customer) AS customer_external_id FROM inserted
+      UNION ALL
+      SELECT false, i.id, i.number, i.customer_id, i.issue_date, i.due_date, i.amount_minor, i.balance_minor, i.currency, i.status, i.payment_link, i.policy_id, i.workflow_id, c.external_id
+      FROM invoices i JOIN customers c ON c.id = i.customer_id
+      WHERE i.source = ${body.source} AND i.external_id = ${body.externalId} AND NOT EXISTS (SELECT 1 FROM inserted)
+    )
+    SELECT invoice.created, invoice.id::text, invoice.number, invoice.customer_id::text, invoice.customer_external_id, invoice.issue_date, invoice.due_date,
+           invoice.amount_minor, invoice.balance_minor, invoice.currency::text, invoice.status::text, invoice.payment_link, invoice.policy_id::text, invoice.workflow_id,
+           customer.name AS c_name, customer.billing_email AS c_billing_email, customer.phone AS c_phone, customer.address_line1 AS c_address_line1,
+           customer.address_line2 AS c_address_line2, customer.city AS c_city, customer.region AS c_region, customer.postal_code AS c_postal_code,
+           customer.country::text AS c_country, customer.timezone AS c_timezone, customer.locale AS c_locale, customer.policy_id::text AS c_policy_id,
+           (SELECT id::text FROM collection_policies WHERE is_default ORDER BY created_at DESC LIMIT 1) AS default_policy_id,
+           pause.id::text AS pause_id, pause.reason AS pause_reason, pause.paused_by AS pause_paused_by, pause.paused_at AS pause_paused_at, pause.until AS pause_until
+    FROM invoice CROSS JOIN customer
+    LEFT JOIN LATERAL (
+      SELECT * FROM customer_pauses p WHERE p.customer_id = customer.id AND p.resumed_at IS NULL AND (p.until IS NULL OR p.until > now()) ORDER BY p.paused_at DESC LIMIT 1
+    ) pause ON true`;
+}
+
+/** The same columns as the statement's, read by a later statement: for the invoice a concurrent request inserted. */
+async function rowOfConcurrentInsert(prisma: PrismaClient, body: CreateInvoice): Promise<CreateRow> {
+  const invoice = await prisma.invoice.findUniqueOrThrow({ where: { source_externalId: { source: body.source, externalId: body.externalId } }, include: { customer: true } });
+  const [defaultRow, pause] = await Promise.all([
+    prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' }, select: { id: true } }),
+    prisma.customerPause.findFirst({ where: { customerId: invoice.customerId, resumedAt: null, OR: [{ until: null }, { until: { gt: new Date() } }] }, orderBy: { pausedAt: 'desc' } }),
+  ]);
+  const c = invoice.customer;
+  return {
+    created: false, id: invoice.id, number: invoice.number, customer_id: invoice.customerId, customer_external_id: c.externalId, issue_date: invoice.issueDate, due_date: invoice.dueDate,
+    amount_minor: invoice.amountMinor, balance_minor: invoice.balanceMinor, currency: invoice.currency, status: invoice.status, payment_link: invoice.paymentLink, policy_id: invoice.policyId, workflow_id: invoice.workflowId,
+    c_name: c.name, c_billing_email: c.billingEmail, c_phone: c.phone, c_address_line1: c.addressLine1, c_address_line2: c.addressLine2, c_city: c.city, c_region: c.region, c_postal_code: c.postalCode,
+    c_country: c.country, c_timezone: c.timezone, c_locale: c.locale, c_policy_id: c.policyId, default_policy_id: defaultRow?.id ?? null,
+    pause_id: pause?.id ?? null, pause_reason: pause?.reason ?? null, pause_paused_by: pause?.pausedBy ?? null, pause_paused_at: pause?.pausedAt ?? null, pause_until: pause?.until ?? null,
+  };
+}
+
 /**
  * Creates the invoice (upserting its customer) and starts its collection workflow. The same
  * invoice sent again returns the existing case; the same external id with other content is a
@@ -45,89 +146,51 @@ function differingFields(existing: { number: string; issueDate: Date; dueDate: D
  * A case that has ended is never started again. The invoice row decides first (it outlives the
  * run, which Temporal forgets after its retention period); the start refuses any earlier run of
  * the id as well (REJECT_DUPLICATE), which covers a case that ended after the row was read.
+ *
+ * Round trips before the start: one statement (customer, invoice, default policy, pause), plus a
+ * policy read the first time a version is seen by this process (README "Benchmarks").
  */
 export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string): Promise<CreateCaseOutcome> {
+  const policies = storedPolicies(prisma);
   const c = body.customer;
-  const findPolicy = (ref: { name: string; version: number } | undefined) => (ref ? prisma.collectionPolicy.findUnique({ where: { name_version: ref } }) : Promise.resolve(null));
-  const [invoicePolicy, customerPolicy] = await Promise.all([findPolicy(body.policy), findPolicy(c.policy)]);
+  const [invoicePolicy, customerPolicy] = await Promise.all([body.policy ? policies.find(body.policy) : null, c.policy ? policies.find(c.policy) : null]);
   if (body.policy && !invoicePolicy) return { kind: 'unknown_policy', field: 'policy', ref: `${body.policy.name}@${body.policy.version}` };
   if (c.policy && !customerPolicy) return { kind: 'unknown_policy', field: 'customer.policy', ref: `${c.policy.name}@${c.policy.version}` };
-  const customerData = {
-    name: c.name,
-    billingEmail: c.email ?? null,
-    phone: c.phone ?? null,
-    addressLine1: c.postalAddress?.line1 ?? null,
-    addressLine2: c.postalAddress?.line2 ?? null,
-    city: c.postalAddress?.city ?? null,
-    region: c.postalAddress?.region ?? null,
-    postalCode: c.postalAddress?.postalCode ?? null,
-    country: c.postalAddress?.country ?? null,
-    timezone: c.timezone,
-    locale: c.locale,
-    tier: c.tier ?? null,
-    ...(customerPolicy ? { policyId: customerPolicy.id } : {}),
-  };
-  // Insert-or-ignore, then update: unlike Prisma's upsert this cannot fail when two requests
-  // bring the same new customer at the same moment (ON CONFLICT DO NOTHING underneath).
-  const customerKey = { source_externalId: { source: body.source, externalId: c.externalId } };
-  await prisma.customer.createMany({ data: [{ source: body.source, externalId: c.externalId, ...customerData }], skipDuplicates: true });
-  const customer = await prisma.customer.update({ where: customerKey, data: customerData, include: { policy: true } });
 
-  const key = { source_externalId: { source: body.source, externalId: body.externalId } };
-  let invoice = await prisma.invoice.findUnique({ where: key, include: { customer: true, policy: true } });
-  let created = false;
-  if (!invoice) {
-    try {
-      const id = crypto.randomUUID();
-      invoice = await prisma.invoice.create({
-        data: {
-          id,
-          source: body.source,
-          externalId: body.externalId,
-          number: body.number,
-          customerId: customer.id,
-          issueDate: new Date(`${body.issueDate}T00:00:00Z`),
-          dueDate: new Date(`${body.dueDate}T00:00:00Z`),
-          amountMinor: BigInt(body.amountMinor),
-          balanceMinor: BigInt(body.amountMinor),
-          currency: body.currency,
-          paymentLink: body.paymentLink ?? null,
-          policyId: invoicePolicy?.id ?? null,
-          workflowId: collectionWorkflowId(id),
-        },
-        include: { customer: true, policy: true },
-      });
-      created = true;
-    } catch (error) {
-      // Another request created it between our read and our insert: treat it like a repeat.
-      if ((error as { code?: string }).code !== 'P2002') throw error;
-      invoice = await prisma.invoice.findUniqueOrThrow({ where: key, include: { customer: true, policy: true } });
-    }
-  }
-  if (!created) {
+  const invoiceId = crypto.randomUUID();
+  const rows = await prisma.$queryRaw<CreateRow[]>(createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }));
+  const row = rows[0] ?? (await rowOfConcurrentInsert(prisma, body));
+  const invoice = {
+    id: row.id, number: row.number, workflowId: row.workflow_id, status: row.status, amountMinor: row.amount_minor, balanceMinor: row.balance_minor, currency: row.currency,
+    issueDate: row.issue_date, dueDate: row.due_date, paymentLink: row.payment_link, customer: { externalId: row.customer_external_id },
+  };
+  if (!row.created) {
     const fields = differingFields(invoice, body);
     if (fields.length > 0) return { kind: 'conflict', invoiceId: invoice.id, fields };
   }
 
   const existingAnswer = { kind: 'existing', invoiceId: invoice.id, workflowId: caseWorkflowId(invoice), invoiceStatus: invoice.status, balanceMinor: invoice.balanceMinor } as const;
-  if (!created && isClosedStatus(invoice.status)) return existingAnswer;
+  if (!row.created && isClosedStatus(invoice.status)) return existingAnswer;
 
-  const storedDefault = await prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' } });
-  const policy = choosePolicy({
-    invoice: invoice.policy ? policyFromRow(invoice.policy) : null,
-    customer: customer.policy ? policyFromRow(customer.policy) : null,
-    fallback: storedDefault ? policyFromRow(storedDefault) : defaultPolicy,
-  });
+  const customer = {
+    id: row.customer_id, name: row.c_name, billingEmail: row.c_billing_email, phone: row.c_phone, addressLine1: row.c_address_line1, addressLine2: row.c_address_line2,
+    city: row.c_city, region: row.c_region, postalCode: row.c_postal_code, country: row.c_country, timezone: row.c_timezone, locale: row.c_locale,
+  };
+  const policyOf = async (id: string | null): Promise<CollectionPolicy | null> => (id ? (await policies.get(id)).policy : null);
+  const [ofInvoice, ofCustomer, storedDefault] = await Promise.all([policyOf(row.policy_id), policyOf(row.c_policy_id), policyOf(row.default_policy_id)]);
+  const policy = choosePolicy({ invoice: ofInvoice, customer: ofCustomer, fallback: storedDefault ?? defaultPolicy });
   const workflowId = caseWorkflowId(invoice);
-  // Read after the invoice row exists: a customer pause taken from now on lists this invoice.
-  const customerPause = await activeCustomerPause(prisma, customer.id);
+  // Read in the statement that wrote the invoice row; a pause committed after it is caught after the start.
+  const customerPause: CustomerPause | null = row.pause_id
+    ? { id: row.pause_id, customerId: customer.id, reason: row.pause_reason!, pausedBy: row.pause_paused_by!, pausedAt: row.pause_paused_at!, until: row.pause_until, resumedBy: null, resumedAt: null }
+    : null;
   let started = true;
   try {
     await temporal.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
       workflowId,
       taskQueue,
-      args: [{ ...caseInputFromRows(invoice, invoice.customer, policy), ...(customerPause ? { startPaused: casePauseCommand(customerPause, customerPause.pausedBy) } : {}) }],
-      staticSummary: `Collect invoice ${invoice.number} from ${invoice.customer.name}`,
+      args: [{ ...caseInputFromRows(invoice, customer, policy), ...(customerPause ? { startPaused: casePauseCommand(customerPause, customerPause.pausedBy) } : {}) }],
+      staticSummary: `Collect invoice ${invoice.number} from ${customer.name}`,
       staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
       // The SDK's default (ALLOW_DUPLICATE) would start a fresh ladder once the first run closed.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -137,5 +200,5 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     started = false;
   }
   if (started) await holdNewCaseForCustomerPause({ prisma, temporal }, invoice, customer.id, customerPause);
-  return created ? { ...existingAnswer, kind: 'created' } : existingAnswer;
+  return row.created ? { ...existingAnswer, kind: 'created' } : existingAnswer;
 }

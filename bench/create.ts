@@ -1,0 +1,91 @@
+// Case creation through the API beside client.workflow.start of the same workflow with the same
+// input, on the same server in the same run: rounds of N creates at a fixed concurrency (with and
+// without Idempotency-Key), and a bulk import beside as many raw starts at the same concurrency.
+// No worker runs: both sides measure the start, not the first workflow task.
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import type { BenchRun } from './support/bench.js';
+import { figure, interleaved } from './support/results.js';
+import { inParallel, invoiceBody, type InvoiceBody, rawStart } from './support/invoices.js';
+import { startStack, type Stack } from './support/stack.js';
+
+/** Sends `n` creates at `concurrency` through autocannon; answers starts per second. */
+async function apiRound(stack: Stack, n: number, concurrency: number, withKey: boolean): Promise<number> {
+  const statuses: number[] = [];
+  const started = performance.now();
+  // autocannon resolves on its next one-second tick: time the round to its last answer instead.
+  let lastAnswer = started;
+  const result = await autocannon({
+    url: stack.apiUrl,
+    connections: concurrency,
+    amount: n,
+    timeout: 120,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/invoices',
+        onResponse: (status: number) => {
+          lastAnswer = performance.now();
+          if (status >= 300) statuses.push(status);
+        },
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json', ...(withKey ? { 'idempotency-key': randomUUID() } : {}) },
+          body: JSON.stringify(invoiceBody()),
+        }),
+      },
+    ],
+  });
+  const seconds = (lastAnswer - started) / 1000;
+  console.log(`  API round${withKey ? ' (with key)' : ''}: ${n} in ${seconds.toFixed(1)} s`);
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) throw new Error(`API round: ${result.non2xx} non-2xx (${statuses.join(', ')}), ${result.errors} errors, ${result.timeouts} timeouts of ${n}`);
+  return n / seconds;
+}
+
+async function rawRound(stack: Stack, n: number, concurrency: number): Promise<number> {
+  const bodies = Array.from({ length: n }, () => invoiceBody());
+  const started = performance.now();
+  await inParallel(bodies, concurrency, (body) => rawStart(stack.client, stack.taskQueue, body));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  raw round: ${n} in ${seconds.toFixed(1)} s`);
+  return n / seconds;
+}
+
+async function bulkRound(stack: Stack, n: number): Promise<number> {
+  const bodies: InvoiceBody[] = Array.from({ length: n }, () => invoiceBody());
+  const maxPerCall = 5_000; // the bulk schema's limit
+  const started = performance.now();
+  for (let i = 0; i < bodies.length; i += maxPerCall) {
+    const { status, body } = await stack.api('POST', '/v1/invoices/bulk', { invoices: bodies.slice(i, i + maxPerCall) });
+    const summary = (body as { summary?: Record<string, number> }).summary;
+    if (status !== 200 || summary?.created !== Math.min(maxPerCall, bodies.length - i)) throw new Error(`bulk import answered ${status}: ${JSON.stringify(summary ?? body)}`);
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+export const run: BenchRun = async (options) => {
+  const n = options.number('n', 200);
+  const concurrency = options.number('concurrency', 32);
+  const rounds = options.number('rounds', 6);
+  const bulk = options.number('bulk', 2_000);
+  const bulkRounds = options.number('bulk-rounds', 2);
+  const stack = await startStack();
+  try {
+    // Warm-up of both paths (connections, JIT, the first policy read), not counted.
+    await apiRound(stack, Math.min(n, 64), concurrency, false);
+    await rawRound(stack, Math.min(n, 64), concurrency);
+    const single = await interleaved(rounds, () => apiRound(stack, n, concurrency, false), () => rawRound(stack, n, concurrency));
+    const keyed = await interleaved(rounds, () => apiRound(stack, n, concurrency, true), () => rawRound(stack, n, concurrency));
+    const figures = [
+      figure('create, no Idempotency-Key', 'starts/s', true, single.ours, single.raw),
+      figure('create, with Idempotency-Key', 'starts/s', true, keyed.ours, keyed.raw),
+    ];
+    if (bulk > 0 && bulkRounds > 0) {
+      const bulkRun = await interleaved(bulkRounds, () => bulkRound(stack, bulk), () => rawRound(stack, bulk, concurrency));
+      figures.push(figure('bulk import (one call) vs as many raw starts', 'starts/s', true, bulkRun.ours, bulkRun.raw));
+    }
+    return { options: { n, concurrency, rounds, bulk, bulkRounds }, figures, notes: ['No worker polls the task queue: both sides measure the start only.'] };
+  } finally {
+    await stack.stop();
+  }
+};

@@ -1,0 +1,58 @@
+// One entry for every bench: `npm run bench -- <name> [options]`; without a name, the list.
+// The benches beside a raw-Temporal reference print min / median / max of each side, the ratio of
+// medians, and write bench/results/<name>-<time>.json; `--compare <file>` prints the change.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { type BenchRun, parseOptions } from './support/bench.js';
+import { machineNow, printComparison, printFigure, saveResult } from './support/results.js';
+
+interface Measured {
+  readonly describe: string;
+  readonly usage: string;
+  readonly load: () => Promise<{ run: BenchRun }>;
+}
+/** The benches that were scripts of their own: run as they are, arguments passed through. */
+interface Script {
+  readonly describe: string;
+  readonly usage: string;
+  readonly script: string;
+}
+
+const benches: Record<string, Measured | Script> = {
+  create: { describe: 'POST /v1/invoices (with and without Idempotency-Key) and bulk import vs client.workflow.start', usage: '[--n 200] [--concurrency 32] [--rounds 6] [--bulk 2000] [--bulk-rounds 2]', load: () => import('./create.js') },
+  payment: { describe: 'a payment through the API (answer, query closed, row paid) vs executeUpdate of the same update', usage: '[--cases 20]', load: () => import('./payment.js') },
+  'timer-storm': { describe: 'N cases (default 500) whose first step is due at one instant → all sent, vs N raw timers each running one activity', usage: '[--cases 500] [--rounds 2] [--lead 60]', load: () => import('./timer-storm.js') },
+  schedule: { describe: 'the pure schedule decision (µs per call)', usage: '', script: 'schedule.ts' },
+  'worker-memory': { describe: 'worker RSS with sleeping cases, per cache size; wake-up of an evicted case', usage: '[levels, like 0,500,1500] [caches, like sdk-default,250]', script: 'worker-memory.ts' },
+  'history-events': { describe: 'history events per ladder step of the default policy (by type) vs a raw timer + activity ladder', usage: '[rounds, default 3]', script: 'history-events.ts' },
+  correspondence: { describe: 'request → answer through a customer’s correspondence vs a bare signal round trip (BENCH_CASES)', usage: '', script: 'correspondence.ts' },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  if (name) console.error(`no bench "${name}"`);
+  console.log('npm run bench -- <name> [options] [--compare bench/results/<file>.json]\n');
+  for (const [key, b] of Object.entries(benches)) console.log(`  ${key.padEnd(14)} ${b.describe}${b.usage ? `\n  ${''.padEnd(14)} ${b.usage}` : ''}`);
+  process.exit(name ? 64 : 0);
+}
+
+if ('script' in bench) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(bench.script, import.meta.url)), ...args], { stdio: 'inherit' });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  process.exit(code ?? 1);
+} else {
+  const options = parseOptions(args);
+  const startedAt = new Date().toISOString();
+  const before = machineNow();
+  console.log(`${name}: ${bench.describe}\nnode ${process.version}; machine before: ${before.uptime}`);
+  const { run } = await bench.load();
+  const outcome = await run(options);
+  console.log('');
+  for (const f of outcome.figures) printFigure(f);
+  for (const note of outcome.notes) console.log(`note: ${note}`);
+  await saveResult({ bench: name!, startedAt, options: outcome.options, figures: outcome.figures, notes: outcome.notes, loadBefore: before.load });
+  if (options.compare) await printComparison(outcome.figures, options.compare);
+  process.exit(0);
+}

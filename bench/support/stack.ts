@@ -1,0 +1,150 @@
+// What every server-side bench runs on: its own PostgreSQL database and Temporal dev server, the
+// API as a process of its own (api/main.ts, as deployed) and a client in this process for the raw
+// reference. Optionally a collection worker in this process writing to local sinks.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { generateApiKey, hashApiKey } from '../../api/auth/api-keys.js';
+import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
+import { localSinks } from '../../activities/providers/local-sink.js';
+import { encryptingDataConverter } from '../../codec/data-converter.js';
+import { encryptionKeyList } from '../../config/encryption-keys.js';
+import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
+import { migrate } from '../../scripts/migrator/migrator.js';
+import { createTestDatabase } from '../../test/support/database.js';
+import { freePort } from '../../test/support/free-port.js';
+import { startTemporalDevServer } from '../../test/support/temporal-dev-server.js';
+import { startTestPostgres } from '../../test/support/test-postgres.js';
+import { createCollectionWorker, type CollectionWorker } from '../../worker/create-worker.js';
+
+export interface Stack {
+  readonly temporalAddress: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly databaseUrl: string;
+  readonly prisma: PrismaClient;
+  /** Encrypts payloads with the same key as the API: the raw reference pays for the codec too. */
+  readonly client: Client;
+  readonly nativeConnection: NativeConnection;
+  readonly dataConverter: DataConverter;
+  readonly sinkDir: string;
+  /** http://127.0.0.1:<port> of the API process. */
+  readonly apiUrl: string;
+  /** An admin API key (admin may call every route). */
+  readonly apiKey: string;
+  /** POST/GET with the key; JSON in and out. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (api.exitCode !== null) throw new Error(`the API exited with code ${api.exitCode}`);
+    const ok = await fetch(`${url}/health`).then((r) => r.ok).catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the API did not answer /health within ${timeoutMs} ms`);
+}
+
+/** `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes. */
+export async function startStack(options: { worker?: boolean; apiEnv?: Record<string, string>; apiNodeArgs?: string[] } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const postgres = await startTestPostgres();
+  process.env.TEST_POSTGRES_URL = postgres.serverUrl;
+  const [temporal, database, sinkDir, apiPort] = await Promise.all([startTemporalDevServer({ alwaysOwn: true }), createTestDatabase('collections_bench'), mkdtemp(join(tmpdir(), 'bench-sinks-')), freePort()]);
+  await migrate({ databaseUrl: database.url, migrationsDir: join(root, 'prisma/migrations') });
+  const keys = `bench:${randomBytes(32).toString('base64')}`;
+  const dataConverter = encryptingDataConverter(encryptionKeyList.parse(keys));
+  const prisma = createPrismaClient(database.url);
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter });
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const taskQueue = `bench-${randomUUID()}`;
+  const apiKey = generateApiKey();
+  await prisma.apiKey.create({ data: { name: 'bench', role: 'admin', keyHash: hashApiKey(apiKey) } });
+
+  const api = spawn(process.execPath, [...(options.apiNodeArgs ?? []), '--import', 'tsx', join(root, 'api/main.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'], // LOG_LEVEL=warn: only its warnings and errors
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      LOG_LEVEL: 'warn',
+      PAYLOAD_ENCRYPTION_KEYS: keys,
+      PAYLOAD_ENCRYPTION_KEY_FILE: '',
+      SINK_DIR: sinkDir,
+      ...options.apiEnv,
+    },
+  });
+  const killApi = () => api.kill('SIGKILL');
+  process.once('exit', killApi);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await untilHealthy(apiUrl, api, 60_000);
+
+  let worker: CollectionWorker | undefined;
+  let running: Promise<void> | undefined;
+  if (options.worker) {
+    worker = await createCollectionWorker({ connection: nativeConnection, namespace: temporal.namespace, taskQueue, prisma, senders: localSinks(sinkDir), legalPartner: new LocalSinkLegalPartner(sinkDir), dataConverter });
+    running = worker.run();
+  }
+
+  return {
+    temporalAddress: temporal.address,
+    namespace: temporal.namespace,
+    taskQueue,
+    databaseUrl: database.url,
+    prisma,
+    client,
+    nativeConnection,
+    dataConverter,
+    sinkDir,
+    apiUrl,
+    apiKey,
+    ...(worker ? { worker } : {}),
+    async api(method, path, body, headers = {}) {
+      // node:http rather than fetch: fetch gives up waiting for headers after 300 s, and a bulk
+      // import of thousands of rows on a loaded machine can take longer than that.
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      return new Promise((resolve, reject) => {
+        const request = httpRequest(`${apiUrl}${path}`, { method, headers: { authorization: `Bearer ${apiKey}`, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }), ...headers } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: response.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : null });
+          });
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end(payload);
+      });
+    },
+    async stop() {
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      process.removeListener('exit', killApi);
+      api.kill('SIGTERM');
+      if (api.exitCode === null) await once(api, 'exit');
+      await Promise.allSettled([connection.close(), nativeConnection.close(), prisma.$disconnect()]);
+      await Promise.allSettled([temporal.stop(), database.drop(), rm(sinkDir, { recursive: true, force: true })]);
+      await postgres.stop();
+    },
+  };
+}
