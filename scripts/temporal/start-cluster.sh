@@ -32,11 +32,18 @@ if [ ! -f "$state" ]; then
   port_answers "$pg_host" "$pg_port" || die "no PostgreSQL answers on $pg_host:$pg_port (set PGHOST/PGPORT)"
   suffix="$(date +%s)_$$"
   # 9 free ports: frontend gRPC and HTTP, and gRPC + membership for each of the four services.
+  # Below 32768: the server stores its membership port in a smallint column, and the kernel's
+  # "any free port" comes from the range above it.
   read -r -a ports <<<"$(node -e '
     const net = require("node:net");
-    const servers = Array.from({ length: 9 }, () => net.createServer());
-    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", ok))))
-      .then(() => { console.log(servers.map((s) => s.address().port).join(" ")); servers.forEach((s) => s.close()); });')"
+    const taken = new Set();
+    const tryPort = () => new Promise((ok) => {
+      const port = 20000 + Math.floor(Math.random() * 12000);
+      if (taken.has(port)) return ok(tryPort());
+      const server = net.createServer().once("error", () => ok(tryPort()));
+      server.listen(port, "127.0.0.1", () => { taken.add(port); server.close(() => ok(port)); });
+    });
+    (async () => { const ports = []; for (let i = 0; i < 9; i++) ports.push(await tryPort()); console.log(ports.join(" ")); })();')"
   # This machine's overrides of temporal/server.env, kept for restarts and for stop-cluster.sh.
   # Written first, so stop-cluster.sh can drop the databases even when a later step fails.
   cat >"$state" <<EOF
