@@ -49,7 +49,7 @@ say "  (first time only: several minutes and a large module download; cached in 
 build_dir="$(mktemp -d "$cache_dir/.build.XXXXXX")"
 trap 'rm -rf "$build_dir"' EXIT
 started=$SECONDS
-if ! GOBIN="$build_dir/bin" GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install \
+if ! GOBIN="$build_dir/bin" go install \
   "$module/cmd/server@v${TEMPORAL_SERVER_VERSION}" "$module/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}" 2>&1 \
   | while IFS= read -r line; do say "  go: $line"; done; then
   say "error: go install of $module v${TEMPORAL_SERVER_VERSION} failed (see the go: lines above)"
