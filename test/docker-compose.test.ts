@@ -5,6 +5,9 @@ import { parse } from 'yaml';
 // There is no Docker engine on the build machines, so the compose file is checked by reading it.
 interface Service {
   image?: string;
+  env_file?: string[];
+  volumes?: string[];
+  entrypoint?: string[];
   build?: unknown;
   command?: string[];
   ports?: string[];
@@ -17,10 +20,16 @@ const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.
   services: Record<string, Service>;
 };
 const services = compose.services;
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+/** KEY=value lines, as compose's env_file and scripts/temporal/start-cluster.sh read them. */
+const envFile = (path: string) => Object.fromEntries(read(path).split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+const temporalServerEnv = envFile('temporal/server.env');
+/** The version CI builds and runs (pinned in scripts/install-temporal-server.sh, nowhere else). */
+const ciServerVersion = /^TEMPORAL_SERVER_VERSION="([\d.]+)"/m.exec(read('scripts/install-temporal-server.sh'))?.[1];
 
 describe('docker-compose.yml', () => {
   it('has every part of the system', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'setup', 'temporal', 'temporal-db', 'temporal-ui', 'worker']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'setup', 'temporal', 'temporal-db', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker']);
   });
 
   it('pins every image to a version', () => {
@@ -30,9 +39,37 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives Temporal its own PostgreSQL, apart from the application database', () => {
-    expect(services.temporal?.environment?.POSTGRES_SEEDS).toBe('temporal-db');
-    expect(services.temporal?.depends_on?.['temporal-db']?.condition).toBe('service_healthy');
+  it('gives Temporal its own PostgreSQL, apart from the application database, its schema set up before the server starts', () => {
+    expect(services.temporal?.env_file).toEqual(['temporal/server.env']);
+    expect(temporalServerEnv.POSTGRES_SEEDS).toBe('temporal-db');
+    expect(services['temporal-schema']?.depends_on?.['temporal-db']?.condition).toBe('service_healthy');
+    expect(services.temporal?.depends_on?.['temporal-schema']?.condition).toBe('service_completed_successfully');
+  });
+
+  it('runs Temporal from the current images (temporalio/server and temporalio/admin-tools, not the deprecated auto-setup) at the version CI builds', () => {
+    expect(ciServerVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(services.temporal?.image).toBe(`temporalio/server:${ciServerVersion}`);
+    for (const name of ['temporal-schema', 'temporal-namespace']) expect(services[name]?.image, name).toBe(`temporalio/admin-tools:${ciServerVersion}`);
+    for (const [name, service] of Object.entries(services)) expect(service.image ?? '', name).not.toMatch(/auto-setup/);
+  });
+
+  it('configures the Temporal server as CI does: one file, PostgreSQL persistence and SQL visibility, the same dynamic config and schema script', () => {
+    expect(temporalServerEnv).toMatchObject({ DB: 'postgres12', ENABLE_ES: 'false', DBNAME: 'temporal', VISIBILITY_DBNAME: 'temporal_visibility', NUM_HISTORY_SHARDS: '4' });
+    // The server reads the dynamic config where compose mounts the project's file.
+    expect(services.temporal?.volumes).toContain(`./temporal/dynamicconfig.yaml:${temporalServerEnv.DYNAMIC_CONFIG_FILE_PATH}:ro`);
+    // The schema job runs the script CI runs, with the same settings file.
+    expect(services['temporal-schema']?.env_file).toEqual(['temporal/server.env']);
+    expect(services['temporal-schema']?.volumes).toContain('./scripts/temporal/setup-schema.sh:/setup-schema.sh:ro');
+    expect(services['temporal-schema']?.entrypoint).toEqual(['sh', '/setup-schema.sh']);
+    // CI's launcher starts the server with the same file and dynamic config and runs the same schema script.
+    const ciLauncher = read('scripts/temporal/start-cluster.sh');
+    for (const shared of ['temporal/server.env', 'temporal/dynamicconfig.yaml', 'scripts/temporal/setup-schema.sh']) expect(ciLauncher, shared).toContain(shared);
+  });
+
+  it('creates the namespace on the real server (which starts with none) before setup registers search attributes', () => {
+    expect(services['temporal-namespace']?.depends_on?.temporal?.condition).toBe('service_healthy');
+    expect(services['temporal-namespace']?.entrypoint?.join(' ')).toMatch(/temporal operator namespace create .*-n default/);
+    expect(services.setup?.depends_on?.['temporal-namespace']?.condition).toBe('service_completed_successfully');
   });
 
   it('publishes the API, the Temporal frontend and the UI on the documented ports', () => {

@@ -17,7 +17,20 @@ import { startTemporalDevServer } from './support/temporal-dev-server.js';
  * embedded one when none runs), the workflow bundle built once and the run's payload encryption key.
  * The returned teardown removes all of it, also when tests failed.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
+  return prepareRun(project, () => startTemporalDevServer());
+}
+
+/** What a run needs of its Temporal server: the dev server here, a real cluster in test/cluster/global-setup.ts. */
+export interface RunTemporal {
+  readonly address: string;
+  readonly namespace: string;
+  readonly dataDir: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Everything above, with the Temporal server `startTemporal` gives. */
+export async function prepareRun(project: TestProject, startTemporal: () => Promise<RunTemporal>): Promise<() => Promise<void>> {
   const cleanups: (() => Promise<void>)[] = [];
   const teardown = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error('teardown:', error));
@@ -29,7 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     process.env.TEST_POSTGRES_URL = postgres.serverUrl;
     if (postgres.kind === 'embedded') console.log(`No PostgreSQL server running: tests use an embedded one (${new URL(postgres.serverUrl).host})`);
     const [temporal, database, bundleDir] = await Promise.all([
-      startTemporalDevServer(),
+      startTemporal(),
       createTestDatabase('collections_test'),
       mkdtemp(join(tmpdir(), 'collections-bundle-')),
     ]);

@@ -11,5 +11,9 @@ declare module 'vitest' {
     workflowBundlePath: string;
     /** The run's PAYLOAD_ENCRYPTION_KEYS (one fresh key), used by every client and worker. */
     payloadEncryptionKeys: string;
+    /** Project `cluster`: the real server's folder (scripts/temporal/start-cluster.sh); empty elsewhere. */
+    temporalClusterDir: string;
+    /** Project `cluster`: why its tests are skipped (the server cannot be built here); empty when they run. */
+    temporalClusterUnavailable: string;
   }
 }
