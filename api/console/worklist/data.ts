@@ -12,15 +12,16 @@ const WEEK = 7 * DAY;
 export const maxRunningCases = 10_000;
 /** How many cases' state it queries at once to tell which next step is the legal hand-off. */
 const queryConcurrency = 4;
+const queryDeadlineMs = 3_000;
 
 /** The last item matching (ES2022 has no findLast). */
 const lastWhere = <T>(items: readonly T[], test: (item: T) => boolean): T | undefined => [...items].reverse().find(test);
 
 const detail = (details: unknown, key: string): unknown => (typeof details === 'object' && details !== null && !Array.isArray(details) ? (details as Record<string, unknown>)[key] : undefined);
 
-/** Every running collection case as visibility sees it now (live stage, balance, holds). */
-async function runningCases(temporal: Client): Promise<{ cases: CaseSummary[]; truncated: boolean }> {
-  const query = `WorkflowType = '${collectionWorkflowType}' AND ExecutionStatus = 'Running'`;
+/** Every running collection case of this deployment (its task queue) as visibility sees it now (live stage, balance, holds). */
+async function runningCases(temporal: Client, taskQueue: string): Promise<{ cases: CaseSummary[]; truncated: boolean }> {
+  const query = `WorkflowType = '${collectionWorkflowType}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, "''")}'`;
   const cases: CaseSummary[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
@@ -50,8 +51,8 @@ export interface Worklist {
  * dispute reasons from `disputes`, names from `invoices`/`customers`; the next step of a case close
  * to its next action from the case's own query.
  */
-export async function loadWorklist(prisma: PrismaClient, temporal: Client, now = Date.now()): Promise<Worklist> {
-  const { cases, truncated } = await runningCases(temporal);
+export async function loadWorklist(prisma: PrismaClient, temporal: Client, taskQueue: string, now = Date.now()): Promise<Worklist> {
+  const { cases, truncated } = await runningCases(temporal, taskQueue);
   const byId = new Map(cases.map((c) => [c.invoiceId!, c]));
   const ids = [...byId.keys()];
   const [invoices, events, disputes] = await Promise.all([
@@ -122,9 +123,10 @@ export async function loadWorklist(prisma: PrismaClient, temporal: Client, now =
   const soon = cases.filter((c) => !c.disputed && !c.paused && c.nextActionAt && Date.parse(c.nextActionAt) <= now + WEEK);
   const views = await inBatches(soon, queryConcurrency, async (summary) => {
     try {
-      return { summary, view: await temporal.workflow.getHandle(summary.workflowId).query(caseStateQuery) };
+      // A query waits for a worker: a case no worker answers soon must not hold the collector's page.
+      return { summary, view: await temporal.withDeadline(Date.now() + queryDeadlineMs, () => temporal.workflow.getHandle(summary.workflowId).query(caseStateQuery)) };
     } catch {
-      return { summary, view: undefined }; // ended between the listing and the query
+      return { summary, view: undefined }; // ended between the listing and the query, or no answer in time
     }
   });
   for (const { summary, view } of views) {

@@ -70,7 +70,7 @@ const Section = ({ spec, rows, query }: { spec: SectionSpec; rows: readonly Work
 export function registerWorklist(app: ConsoleApp, deps: ConsoleDependencies): void {
   app.get('/', requireConsoleUser(), async (c) => {
     const query = parseWorklistQuery(c.req.query());
-    const worklist = await loadWorklist(deps.prisma, deps.temporal);
+    const worklist = await loadWorklist(deps.prisma, deps.temporal, deps.taskQueue);
     const currencies = [...new Set(Object.values(worklist.rows).flatMap((rows) => rows.map((row) => row.currency)))].filter(Boolean).sort();
     const shown = sections.map((spec) => ({ spec, rows: filterAndSort(worklist.rows[spec.key], query.filters, query.views[spec.key]) }));
     return renderPage(c, {
