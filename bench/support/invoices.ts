@@ -6,45 +6,15 @@ import type { Client } from '@temporalio/client';
 import { caseInputFromRows } from '../../api/services/case-input.js';
 import { defaultPolicy } from '../../domain/default-policy.js';
 import type { CollectionPolicy } from '../../domain/policy.js';
-import { isoDay } from '../../test/support/clock.js';
+import { type InvoiceBody, invoiceBody as testInvoiceBody } from '../../test/support/invoice-body.js';
+
+export type { InvoiceBody };
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
 
-export interface InvoiceBody {
-  source: string;
-  externalId: string;
-  number: string;
-  customer: { externalId: string; name: string; email: string; phone: string; postalAddress: { line1: string; city: string; postalCode: string; country: string }; timezone: string; locale: string };
-  issueDate: string;
-  dueDate: string;
-  amountMinor: number;
-  currency: string;
-  paymentLink: string;
-  policy?: { name: string; version: number };
-}
 
 /** A new invoice of a new customer, due in 30 days (its first step is weeks away). */
 export function invoiceBody(overrides: Partial<InvoiceBody> = {}): InvoiceBody {
-  const suffix = randomUUID().slice(0, 13);
-  return {
-    source: 'bench-erp',
-    externalId: `INV-${suffix}`,
-    number: `N-${suffix}`,
-    customer: {
-      externalId: `CUST-${suffix}`,
-      name: 'Acme Wholesale Ltd',
-      email: 'ap@acme.example',
-      phone: '+442071234567',
-      postalAddress: { line1: '1 High Street', city: 'London', postalCode: 'EC1A 1AA', country: 'GB' },
-      timezone: 'Europe/London',
-      locale: 'en-GB',
-    },
-    issueDate: isoDay(-30),
-    dueDate: isoDay(30),
-    amountMinor: 125_000,
-    currency: 'GBP',
-    paymentLink: 'https://pay.example/x',
-    ...overrides,
-  };
+  return testInvoiceBody({ source: 'bench-erp', ...overrides });
 }
 
 /** What `createCase` starts for a body, with the options it starts it with: the raw reference. */

@@ -5,7 +5,6 @@ import { generateApiKey, hashApiKey, type Role } from '../../api/auth/api-keys.j
 import { type AppDependencies, createApp } from '../../api/app.js';
 import type { CaseRouteDependencies } from '../../api/routes/cases.js';
 import type { WorkerHarness } from './worker.js';
-import { isoDay } from './clock.js';
 
 export type Keys = Record<Role, string>;
 
@@ -44,27 +43,4 @@ export async function createApiHarness(harness: WorkerHarness, cases: Partial<Ca
   return { app, keys, call };
 }
 
-export function invoiceBody(overrides: Record<string, unknown> = {}) {
-  const suffix = randomUUID().slice(0, 8);
-  return {
-    source: 'erp-test',
-    externalId: `INV-${suffix}`,
-    number: `N-${suffix}`,
-    customer: {
-      externalId: `CUST-${suffix}`,
-      name: 'Acme Wholesale Ltd',
-      email: 'ap@acme.example',
-      phone: '+442071234567',
-      postalAddress: { line1: '1 High Street', city: 'London', postalCode: 'EC1A 1AA', country: 'GB' },
-      timezone: 'Europe/London',
-      locale: 'en-GB',
-    },
-    // Far enough ahead that even the courtesy reminder (3 days before) is not due: stage `upcoming`.
-    issueDate: isoDay(-30),
-    dueDate: isoDay(30),
-    amountMinor: 125_000,
-    currency: 'GBP',
-    paymentLink: 'https://pay.example/x',
-    ...overrides,
-  };
-}
+export { invoiceBody } from './invoice-body.js';

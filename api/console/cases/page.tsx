@@ -10,6 +10,7 @@ import { formatAmount, formatWhen, inZone, words } from '../format.js';
 import { renderPage } from '../layout.js';
 import { type CaseForm, caseFormBySlug, caseForms } from './case-forms.js';
 import { type CasePageData, loadCasePage } from './case-page-data.js';
+import { PageMessages } from '../page-messages.js';
 
 const invoiceId = z.uuid();
 
@@ -264,16 +265,7 @@ function renderCase(c: Context<ConsoleEnv>, data: CasePageData, options: { statu
       title: `Invoice ${data.invoice.number}`,
       children: (
         <>
-          {options.message && (
-            <p class="notice" role="status" id="status-message">
-              {options.message}
-            </p>
-          )}
-          {options.error && (
-            <p class="errors" role="alert" id="error-message">
-              {options.error}
-            </p>
-          )}
+          <PageMessages message={options.message} error={options.error} />
           <Summary data={data} />
           <h2>Balance</h2>
           <Balance data={data} />

@@ -15,6 +15,7 @@ import { formatAmount, formatWhen, inZone, words } from '../format.js';
 import { renderPage } from '../layout.js';
 import { contactBody, contactFields } from './contact-form.js';
 import { type CustomerPageData, loadCustomerPage } from './customer-page-data.js';
+import { PageMessages } from '../page-messages.js';
 
 const DONE = { contact: 'Contact changed: every open case uses it from its next message.', pause: 'Customer paused: every open case holds.', resume: 'Customer resumed: the cases its pause held resume.' } as const;
 type CustomerCommand = keyof typeof DONE;
@@ -198,16 +199,7 @@ function renderCustomer(c: Context<ConsoleEnv>, data: CustomerPageData, options:
       title: data.customer.name,
       children: (
         <>
-          {options.message && (
-            <p class="notice" role="status" id="status-message">
-              {options.message}
-            </p>
-          )}
-          {options.error && (
-            <p class="errors" role="alert" id="error-message">
-              {options.error}
-            </p>
-          )}
+          <PageMessages message={options.message} error={options.error} />
           <dl class="facts">
             <dt>Customer</dt>
             <dd>
