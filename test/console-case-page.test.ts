@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseStateQuery, collectionWorkflowId } from '../workflows/definitions.js';
-import { createApiHarness, invoiceBody } from './support/api.js';
-import { launchBrowser, screenshotOnFailure, seriousAxeViolations, type TestBrowser } from './support/browser.js';
+import { invoiceBody } from './support/api.js';
+import { seriousAxeViolations, type TestBrowser } from './support/browser.js';
 import { isoDay, utcMidnight } from './support/clock.js';
-import { createConsoleUser, postForm, serveApp, signIn, type TestConsoleUser } from './support/console.js';
+import { createConsoleUser, postForm, signIn, type TestConsoleUser } from './support/console.js';
 import { eventually } from './support/eventually.js';
-import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
+import { type ConsoleStack, onConsoleInBrowser } from './support/console-browser.js';
+import type { WorkerHarness } from './support/worker.js';
 
 /**
  * The console's case page in Debian's Chromium (playwright-core) against the real app, worker,
@@ -15,21 +16,11 @@ import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
  * the case's update, as the signed-in user.
  */
 let harness: WorkerHarness;
-onSuiteWorker((h) => (harness = h));
-let api: Awaited<ReturnType<typeof createApiHarness>>;
-let server: Awaited<ReturnType<typeof serveApp>>;
+let api: ConsoleStack['api'];
+let server: ConsoleStack['server'];
 let browser: TestBrowser;
 let page: Page | undefined;
-beforeAll(async () => {
-  api = await createApiHarness(harness);
-  server = await serveApp(api.app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-screenshotOnFailure(() => page);
+onConsoleInBrowser((stack) => ({ harness, api, server, browser } = stack), () => page);
 
 const state = (invoiceId: string) => harness.client.workflow.getHandle(collectionWorkflowId(invoiceId)).query(caseStateQuery);
 const eventKinds = async (invoiceId: string) => (await harness.prisma.collectionEvent.findMany({ where: { invoiceId } })).map((event) => event.kind);

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InvoiceStatus } from '../prisma/client.js';
 import { caseStateQuery, collectionWorkflowId } from '../workflows/definitions.js';
-import { createApiHarness, invoiceBody } from './support/api.js';
-import { launchBrowser, screenshotOnFailure, type TestBrowser } from './support/browser.js';
+import { invoiceBody } from './support/api.js';
+import { type TestBrowser } from './support/browser.js';
 import { isoDay, utcMidnight } from './support/clock.js';
-import { createConsoleUser, serveApp, type TestConsoleUser } from './support/console.js';
+import { createConsoleUser, type TestConsoleUser } from './support/console.js';
 import { eventually } from './support/eventually.js';
-import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
+import { type ConsoleStack, onConsoleInBrowser } from './support/console-browser.js';
+import type { WorkerHarness } from './support/worker.js';
 
 /**
  * The console's customer page in Debian's Chromium against the real app, worker, Temporal dev
@@ -16,21 +17,11 @@ import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
  * pause changed through the customer commands of the API.
  */
 let harness: WorkerHarness;
-onSuiteWorker((h) => (harness = h));
-let api: Awaited<ReturnType<typeof createApiHarness>>;
-let server: Awaited<ReturnType<typeof serveApp>>;
+let api: ConsoleStack['api'];
+let server: ConsoleStack['server'];
 let browser: TestBrowser;
 let page: Page | undefined;
-beforeAll(async () => {
-  api = await createApiHarness(harness);
-  server = await serveApp(api.app);
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-screenshotOnFailure(() => page);
+onConsoleInBrowser((stack) => ({ harness, api, server, browser } = stack), () => page);
 
 async function signedIn(role: TestConsoleUser['role']): Promise<{ user: TestConsoleUser; page: Page }> {
   const user = await createConsoleUser(harness.prisma, role);

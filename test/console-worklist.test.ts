@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
-import { createApiHarness, invoiceBody } from './support/api.js';
-import { launchBrowser, screenshotOnFailure, seriousAxeViolations, type TestBrowser } from './support/browser.js';
+import { invoiceBody } from './support/api.js';
+import { seriousAxeViolations, type TestBrowser } from './support/browser.js';
 import { isoDay, isoInstant } from './support/clock.js';
-import { createConsoleUser, getPage, serveApp, signIn, type TestConsoleUser } from './support/console.js';
+import { createConsoleUser, getPage, signIn, type TestConsoleUser } from './support/console.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
-import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
+import { type ConsoleStack, onConsoleInBrowser } from './support/console-browser.js';
+import type { WorkerHarness } from './support/worker.js';
 
 /**
  * The worklist in a real browser (Debian's Chromium through playwright-core) against the real
@@ -17,19 +18,16 @@ import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
  * Temporal namespace, so every look at a section is filtered to this file's own customer.
  */
 let harness: WorkerHarness;
-onSuiteWorker((h) => (harness = h));
-let api: Awaited<ReturnType<typeof createApiHarness>>;
-let server: Awaited<ReturnType<typeof serveApp>>;
+let api: ConsoleStack['api'];
+let server: ConsoleStack['server'];
 let browser: TestBrowser;
 let page: Page | undefined;
+onConsoleInBrowser((stack) => ({ harness, api, server, browser } = stack), () => page);
 let collector: TestConsoleUser;
 const customerName = `Worklist Trading ${randomUUID().slice(0, 8)}`;
 const invoices: Record<'smallDispute' | 'largeDispute' | 'pausedSoon' | 'pausedLater', { id: string; number: string }> = {} as never;
 
 beforeAll(async () => {
-  api = await createApiHarness(harness);
-  server = await serveApp(api.app);
-  browser = await launchBrowser();
   collector = await createConsoleUser(harness.prisma, 'collector', { name: 'Cora Collector' });
   const customer = { ...invoiceBody().customer, name: customerName };
   const create = async (amountMinor: number) => {
@@ -48,11 +46,6 @@ beforeAll(async () => {
   await command(invoices.pausedSoon.id, 'pause', { reason: 'customer on holiday', until: isoInstant(3) });
   await command(invoices.pausedLater.id, 'pause', { reason: 'awaiting credit note', until: isoInstant(30) });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-screenshotOnFailure(() => page);
 
 /** A section's shown count and the invoice numbers of its rows, in order. */
 async function section(p: Page, key: string): Promise<{ count: number; invoices: string[] }> {

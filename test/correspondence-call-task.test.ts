@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
-import { type ProviderServers, startProviderServers } from './support/provider-servers.js';
-import { realSenders } from './support/real-providers.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import type { ProviderServers } from './support/provider-servers.js';
+import { onWorkerWithProviders } from './support/provider-worker.js';
+import { type WorkerHarness } from './support/worker.js';
 
 /**
  * A consolidated call step, through the real Twilio SDK to a local server that answers like
@@ -15,17 +15,7 @@ import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
  */
 let servers: ProviderServers;
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  servers = await startProviderServers();
-  harness = await createWorkerHarness({ senders: realSenders(servers.baseUrl) });
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await servers?.close();
-});
+onWorkerWithProviders((s, h) => ((servers = s), (harness = h)));
 
 interface TaskAttributes {
   readonly idempotency_key: string;

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
-import { type ProviderServers, startProviderServers } from './support/provider-servers.js';
+import type { ProviderServers } from './support/provider-servers.js';
+import { onWorkerWithProviders } from './support/provider-worker.js';
 import { smsReference, TwilioReminderCaller, TwilioSmsSender } from '../activities/providers/twilio.js';
 import { fakeCredentials, realSenders } from './support/real-providers.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import { type WorkerHarness } from './support/worker.js';
 import { isoDay } from './support/clock.js';
 
 /**
@@ -15,17 +16,7 @@ import { isoDay } from './support/clock.js';
  */
 let servers: ProviderServers;
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  servers = await startProviderServers();
-  harness = await createWorkerHarness({ senders: realSenders(servers.baseUrl) });
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await servers?.close();
-});
+onWorkerWithProviders((s, h) => ((servers = s), (harness = h)));
 
 const forInvoice = (invoiceId: string) => servers.accepted.filter((a) => a.idempotencyKey?.startsWith(invoiceId) || JSON.stringify(a.body).includes(invoiceId));
 

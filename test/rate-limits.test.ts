@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { eventually } from './support/eventually.js';
 import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fixtures.js';
-import { type ProviderServers, startProviderServers } from './support/provider-servers.js';
-import { realSenders } from './support/real-providers.js';
-import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
+import type { ProviderServers } from './support/provider-servers.js';
+import { onWorkerWithProviders } from './support/provider-worker.js';
+import { type WorkerHarness } from './support/worker.js';
 
 /**
  * The worker caps each provider's rate through its channel's task queue (Temporal dispatches at
@@ -15,17 +15,7 @@ import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 const smsPerSecond = 1;
 let servers: ProviderServers;
 let harness: WorkerHarness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  servers = await startProviderServers();
-  harness = await createWorkerHarness({ senders: realSenders(servers.baseUrl), rateLimits: { sms: smsPerSecond } });
-  stopWorker = await harness.startWorker();
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await harness?.close();
-  await servers?.close();
-});
+onWorkerWithProviders((s, h) => ((servers = s), (harness = h)), { rateLimits: { sms: smsPerSecond } });
 
 describe('provider rate limits', () => {
   it('sends SMS that fall due together no faster than the configured rate', async () => {
