@@ -3,7 +3,7 @@
 // same run. It prints numbers; it asserts nothing.
 // Run: npm run bench:correspondence (starts its own Temporal dev server and PostgreSQL database).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import { startTestPostgres } from '../test/support/test-postgres.js';
 import { createCollectionWorker } from '../worker/create-worker.js';
 import { correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
+import { stopBenchParts } from './support/stack.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 500);
 // The correspondence of 500 cases writes thousands of events: a low limit makes it continue as new during the run.
@@ -122,14 +123,8 @@ try {
     console.log(`bare signal round trip (raw Temporal):        ${format(reference)}`);
     console.log(`ratio correspondence / raw: median ${(through.median / Math.max(1, reference.median)).toFixed(1)}×, max ${(through.max / Math.max(1, reference.max)).toFixed(1)}×`);
   } finally {
-    worker.shutdown();
-    referenceWorker.shutdown();
-    await running.catch(() => {});
-    await nativeConnection.close();
-    await connection.close();
+    await stopBenchParts({ workers: [worker, referenceWorker], running, connections: [nativeConnection, connection] });
   }
 } finally {
-  await prisma.$disconnect();
-  await Promise.allSettled([server.stop(), database.drop(), rm(sinkDir, { recursive: true, force: true })]);
-  await postgres.stop();
+  await stopBenchParts({ prisma, temporal: server, database, sinkDir, postgres });
 }

@@ -47,6 +47,33 @@ export interface Stack {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** What a bench stops at its end; a part it never set up (or another `finally` stops) is left out. */
+export interface BenchParts {
+  readonly workers?: readonly { shutdown(): void }[];
+  /** The workers' `run()`, awaited after their shutdown so in-flight tasks finish. */
+  readonly running?: Promise<unknown>;
+  readonly connections?: readonly { close(): Promise<void> }[];
+  readonly prisma?: PrismaClient;
+  readonly temporal?: { stop(): Promise<void> };
+  readonly database?: { drop(): Promise<void> };
+  readonly sinkDir?: string;
+  /** Stopped last: the bench's database lives in it. */
+  readonly postgres?: { stop(): Promise<void> };
+}
+
+/**
+ * The one teardown of every bench: workers first (they use the connections), then the connections
+ * and Prisma, then the Temporal server, the database and the sink folder, then PostgreSQL. A part
+ * that fails to stop does not keep the others running.
+ */
+export async function stopBenchParts(parts: BenchParts): Promise<void> {
+  for (const worker of parts.workers ?? []) worker.shutdown();
+  await parts.running?.catch(() => undefined);
+  await Promise.allSettled([...(parts.connections ?? []).map((connection) => connection.close()), parts.prisma?.$disconnect()]);
+  await Promise.allSettled([parts.temporal?.stop(), parts.database?.drop(), parts.sinkDir === undefined ? undefined : rm(parts.sinkDir, { recursive: true, force: true })]);
+  await parts.postgres?.stop();
+}
+
 async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -137,14 +164,10 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
       });
     },
     async stop() {
-      worker?.shutdown();
-      await running?.catch(() => undefined);
       process.removeListener('exit', killApi);
       api.kill('SIGTERM');
       if (api.exitCode === null) await once(api, 'exit');
-      await Promise.allSettled([connection.close(), nativeConnection.close(), prisma.$disconnect()]);
-      await Promise.allSettled([temporal.stop(), database.drop(), rm(sinkDir, { recursive: true, force: true })]);
-      await postgres.stop();
+      await stopBenchParts({ workers: worker ? [worker] : [], running, connections: [connection, nativeConnection], prisma, temporal, database, sinkDir, postgres });
     },
   };
 }
