@@ -27,6 +27,7 @@ import { createCollectionWorker } from '../worker/create-worker.js';
 import { correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { stopBenchParts } from './support/stack.js';
+import { attributesAtStart } from '../workflows/case-attributes.js';
 
 interface Counts {
   readonly total: number;
@@ -63,7 +64,9 @@ function table(label: string, counts: Counts, per: number, reference?: { counts:
 async function ladderRound(client: Client, prisma: PrismaClient, taskQueue: string): Promise<Pick<Round, 'case' | 'correspondence'>> {
   const policy = secondScaleDefaultPolicy();
   const made = await createOverdueInvoice(prisma);
-  const handle = await client.workflow.start(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue, args: [caseInput(made, policy)] });
+  // Started as the API starts a case: with the search attributes it would publish first.
+  const input = caseInput(made, policy);
+  const handle = await client.workflow.start(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue, args: [input], typedSearchAttributes: attributesAtStart(input, Date.now()) });
   const view = (await handle.result()) as { closed?: { reason?: string } | null };
   if (view.closed?.reason !== 'legal_handoff') throw new Error(`the ladder ended with ${JSON.stringify(view.closed)}, not a legal hand-off`);
   const counts = await historyEventCounts(handle);

@@ -44,6 +44,7 @@ import { deadlineEnds } from '../domain/deadline.js';
 import { dueDateAnchor, firstStepToRun, nextAllowedMoment, windowForChannel } from '../domain/schedule.js';
 import { activities, localActivities } from './activities.js';
 import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
+import { caseSchedule, identityAttributes, standingAttributes } from './case-attributes.js';
 import { caseView, describeTimedEvent } from './case-view.js';
 import {
   agreePaymentPlanUpdate,
@@ -101,13 +102,12 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const timezone = input.customer.timezone;
   const workflowId = workflowInfo().workflowId;
   const dueAt = dueDateAnchor(input.dueDate, timezone);
-  const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
-  const holidays = input.holidays ?? [];
   // New runs record one patch marker for every change up to it; runs from before ask each patch in its place, as they did.
   const current = patched(AUDIT_WITH_THE_ACTION);
   const since = (patchId: string): boolean => current || patched(patchId);
   // Windowed sends spread by invoice id; cases started before this change keep the times they had.
-  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0, holidays, ...(since('spread-sends-in-window') ? { spreadKey: input.invoiceId } : {}) };
+  const schedule = caseSchedule(input, since('spread-sends-in-window'));
+  const { anchorMillis, holidays } = schedule;
 
   let state: CaseState = input.carried?.state ?? initialCaseState(input);
   let eventSequence = input.carried?.eventSequence ?? 0;
@@ -278,15 +278,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
 
   function publish(next: TimedEvent | undefined): void {
     const now = Date.now();
-    const pairs: SearchAttributeUpdatePair[] = [
-      ...openingAttributes.splice(0),
-      { key: searchAttributes.stage, value: stageOf(state, now, dueAt) },
-      { key: searchAttributes.amountDueMinor, value: state.balanceMinor },
-      { key: searchAttributes.nextActionAt, value: next ? new Date(next.at) : null },
-      { key: searchAttributes.disputed, value: Boolean(state.dispute) },
-      { key: searchAttributes.paused, value: Boolean(state.pause) },
-      { key: searchAttributes.inPaymentPlan, value: Boolean(state.plan) },
-    ];
+    const pairs = [...openingAttributes.splice(0), ...standingAttributes(state, next, now, dueAt)];
     // Each upsert is a history event: new runs write only what changed (often nothing but the next action's time).
     if (!since(FEWER_HISTORY_EVENTS)) upsertSearchAttributes(pairs);
     else {
@@ -303,14 +295,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   // New runs upsert them with the first publish (one event, not two).
   const openingAttributes: SearchAttributeUpdatePair[] = [];
   if (!input.carried) {
-    (since(FEWER_HISTORY_EVENTS) ? (pairs: SearchAttributeUpdatePair[]) => void openingAttributes.push(...pairs) : upsertSearchAttributes)([
-      { key: searchAttributes.invoiceId, value: input.invoiceId },
-      { key: searchAttributes.invoiceNumber, value: input.invoiceNumber },
-      { key: searchAttributes.customerId, value: customer.customerId },
-      { key: searchAttributes.currency, value: input.currency },
-      { key: searchAttributes.policyName, value: `${policy.name}@${policy.version}` },
-      { key: searchAttributes.dueDate, value: new Date(`${input.dueDate}T00:00:00Z`) },
-    ]);
+    (since(FEWER_HISTORY_EVENTS) ? (pairs: SearchAttributeUpdatePair[]) => void openingAttributes.push(...pairs) : upsertSearchAttributes)(identityAttributes(input));
   }
 
   // --- main loop ---------------------------------------------------------------------------
