@@ -7,6 +7,7 @@ import { caseInputFromRows } from '../../api/services/case-input.js';
 import { defaultPolicy } from '../../domain/default-policy.js';
 import type { CollectionPolicy } from '../../domain/policy.js';
 import { type InvoiceBody, invoiceBody as testInvoiceBody } from '../../test/support/invoice-body.js';
+import type { Stack } from './stack.js';
 
 export type { InvoiceBody };
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
@@ -31,6 +32,16 @@ export function rawStart(client: Client, taskQueue: string, body: InvoiceBody, p
     staticDetails: `Created by bench; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
+}
+
+/** POST /v1/invoices/bulk of every body (in calls of at most 5,000, the schema's limit); throws unless every row was created. */
+export async function bulkImport(stack: Pick<Stack, 'api'>, bodies: readonly InvoiceBody[]): Promise<void> {
+  const maxPerCall = 5_000;
+  for (let i = 0; i < bodies.length; i += maxPerCall) {
+    const { status, body } = await stack.api('POST', '/v1/invoices/bulk', { invoices: bodies.slice(i, i + maxPerCall) });
+    const summary = (body as { summary?: Record<string, number> }).summary;
+    if (status !== 200 || summary?.created !== Math.min(maxPerCall, bodies.length - i)) throw new Error(`bulk import answered ${status}: ${JSON.stringify(summary ?? body)}`);
+  }
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
