@@ -93,7 +93,8 @@ export const run: BenchRun = async (options) => {
 
   const servers = await startProviderServers();
   servers.strainSendGrid({ answerAfterMs, refuseEvery, refuseStatus });
-  const stack = await startStack({ worker: true, wrapSinks: (sinks) => ({ ...sinks, email: realSenders(servers.baseUrl, { sendgrid: shrunkSendGridTiming }).email }) });
+  // A smaller API pool than the default 20: the machine's PostgreSQL (100 connections) is shared with other runs.
+  const stack = await startStack({ worker: true, apiEnv: { DATABASE_POOL_SIZE: '10' }, wrapSinks: (sinks) => ({ ...sinks, email: realSenders(servers.baseUrl, { sendgrid: shrunkSendGridTiming }).email }) });
   const quietQueue = `${stack.taskQueue}-quiet`;
   const quiet = await createCollectionWorker({ connection: stack.nativeConnection, namespace: stack.namespace, taskQueue: quietQueue, prisma: stack.prisma, senders: localSinks(stack.sinkDir), legalPartner: new LocalSinkLegalPartner(stack.sinkDir), dataConverter: stack.dataConverter });
   const rawQueue = `${stack.taskQueue}-raw`;
@@ -144,6 +145,18 @@ export const run: BenchRun = async (options) => {
     async function phase(name: string) {
       const result = { withBacklog: [] as PaymentTimings[], without: [] as PaymentTimings[], reference: [] as PaymentTimings[], sendsQueued: [] as number[], notTaken: [] as number[], caseTasksQueued: [] as number[], rawQueued: [] as number[] };
       for (let i = 0; i < payments; i++) {
+        // A round that fails (the shared PostgreSQL out of connections, say) is noted, not fatal: the other rounds still count.
+        try {
+          await round(i);
+        } catch (error) {
+          const message = `${name} ${i + 1} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+          console.log(message);
+          notes.push(message);
+        }
+      }
+      return result;
+
+      async function round(i: number) {
         const now = await progress();
         result.sendsQueued.push(now.queued);
         result.notTaken.push(sends - now.taken);
@@ -157,7 +170,6 @@ export const run: BenchRun = async (options) => {
         const [b, q, r] = [result.withBacklog.at(-1)!, result.without.at(-1)!, i < rawPayments ? result.reference.at(-1) : undefined];
         console.log(`${name} ${i + 1}: ${now.queued} sends queued, ${result.caseTasksQueued.at(-1)} case workflow tasks queued, ${sends - now.taken} not taken; closed/paid ${b.closed.toFixed(0)}/${b.paid.toFixed(0)} ms, no backlog ${q.closed.toFixed(0)}/${q.paid.toFixed(0)} ms${r ? `, raw shared queue ${r.closed.toFixed(0)}/${r.gaveUp ? `> ${rawWaitMs}` : r.paid.toFixed(0)} ms` : ''}`);
       }
-      return result;
     }
 
     const policy = await catchUpPolicy(stack);
