@@ -177,7 +177,7 @@ export const run: BenchRun = async (options) => {
     const rawSenders = Array.from({ length: Math.ceil(sends / 500) }, (_, i) =>
       stack.client.workflow.start('rawSendsWorkflow', { workflowId: `raw-sends-${i}-${randomUUID()}`, taskQueue: rawQueue, args: [Math.min(500, sends - i * 500)] }),
     );
-    await Promise.all([bulkImport(stack, Array.from({ length: sends }, () => invoiceBody({ dueDate: isoDay(-10), issueDate: isoDay(-40), policy }))), ...rawSenders]);
+    await Promise.all([bulkImport(stack, Array.from({ length: sends }, () => invoiceBody({ dueDate: isoDay(-10), issueDate: isoDay(-40), policy })), { resendFailed: true }), ...rawSenders]);
     const importSeconds = (performance.now() - importStarted) / 1_000;
     console.log(`bulk import of ${sends} took ${importSeconds.toFixed(0)} s; SendGrid has taken ${sent()}`);
     const catchingUp = await phase('catch-up running');

@@ -34,13 +34,25 @@ export function rawStart(client: Client, taskQueue: string, body: InvoiceBody, p
   });
 }
 
-/** POST /v1/invoices/bulk of every body (in calls of at most 5,000, the schema's limit); throws unless every row was created. */
-export async function bulkImport(stack: Pick<Stack, 'api'>, bodies: readonly InvoiceBody[]): Promise<void> {
+/**
+ * POST /v1/invoices/bulk of every body (in calls of at most 5,000, the schema's limit); throws
+ * unless every row was created. `resendFailed`: rows answered `failed` (a server-side error) are
+ * sent again, up to three times, as the API tells a client to; then `existing` counts as done too.
+ */
+export async function bulkImport(stack: Pick<Stack, 'api'>, bodies: readonly InvoiceBody[], { resendFailed = false } = {}): Promise<void> {
   const maxPerCall = 5_000;
   for (let i = 0; i < bodies.length; i += maxPerCall) {
-    const { status, body } = await stack.api('POST', '/v1/invoices/bulk', { invoices: bodies.slice(i, i + maxPerCall) });
-    const summary = (body as { summary?: Record<string, number> }).summary;
-    if (status !== 200 || summary?.created !== Math.min(maxPerCall, bodies.length - i)) throw new Error(`bulk import answered ${status}: ${JSON.stringify(summary ?? body)}`);
+    let batch = bodies.slice(i, i + maxPerCall);
+    for (let attempt = 0; ; attempt++) {
+      const { status, body } = await stack.api('POST', '/v1/invoices/bulk', { invoices: batch });
+      const { summary, results } = body as { summary?: Record<string, number>; results?: { index: number; status: string }[] };
+      const done = (summary?.created ?? 0) + (attempt > 0 ? (summary?.existing ?? 0) : 0);
+      if (status === 200 && done === batch.length) break;
+      const failed = results?.filter((r) => r.status === 'failed') ?? [];
+      if (status !== 200 || !resendFailed || attempt === 3 || done + failed.length !== batch.length) throw new Error(`bulk import answered ${status}: ${JSON.stringify(summary ?? body)}`);
+      console.log(`  bulk import: ${failed.length} rows failed, sending them again`);
+      batch = failed.map((r) => batch[r.index]!);
+    }
   }
 }
 
