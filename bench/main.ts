@@ -22,6 +22,7 @@ interface Script {
 const benches: Record<string, Measured | Script> = {
   create: { describe: 'POST /v1/invoices (with and without Idempotency-Key) and bulk import vs client.workflow.start', usage: '[--n 200] [--concurrency 32] [--rounds 6] [--bulk 2000] [--bulk-rounds 2]', load: () => import('./create.js') },
   payment: { describe: 'a payment through the API (answer, query closed, row paid) vs executeUpdate of the same update', usage: '[--cases 20]', load: () => import('./payment.js') },
+  backlog: { describe: 'payments through the API while a bulk import’s sends to a slow, refusing SendGrid are queued (answer, closed, row paid) vs a deployment with no backlog and a raw shared queue', usage: '[--sends 2000] [--payments 10] [--raw-payments 3] [--send-ms 30000] [--refuse-every 3] [--refuse-status 429] [--raw-wait 30] [--max-wait 900]', load: () => import('./backlog.js') },
   'timer-storm': { describe: 'N cases (default 500) whose first step is due at one instant → all sent, vs N raw timers each running one activity', usage: '[--cases 500] [--rounds 2] [--lead 60]', load: () => import('./timer-storm.js') },
   schedule: { describe: 'the pure schedule decision (µs per call)', usage: '', script: 'schedule.ts' },
   'worker-memory': { describe: 'worker RSS with sleeping cases, per cache size; wake-up of an evicted case', usage: '[levels, like 0,500,1500] [caches, like sdk-default,250]', script: 'worker-memory.ts' },

@@ -15,6 +15,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { generateApiKey, hashApiKey } from '../../api/auth/api-keys.js';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
+import type { Senders } from '../../activities/providers/types.js';
 import { encryptingDataConverter } from '../../codec/data-converter.js';
 import { encryptionKeyList } from '../../config/encryption-keys.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
@@ -85,8 +86,11 @@ async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): 
   throw new Error(`the API did not answer /health within ${timeoutMs} ms`);
 }
 
-/** `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes. */
-export async function startStack(options: { worker?: boolean; apiEnv?: Record<string, string>; apiNodeArgs?: string[] } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+/**
+ * `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes.
+ * `wrapSinks`: the worker's senders made from the local sinks (a provider stand-in for one channel).
+ */
+export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[] } = {}): Promise<Stack & { worker?: CollectionWorker }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
@@ -128,7 +132,7 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
   let worker: CollectionWorker | undefined;
   let running: Promise<void> | undefined;
   if (options.worker) {
-    worker = await createCollectionWorker({ connection: nativeConnection, namespace: temporal.namespace, taskQueue, prisma, senders: localSinks(sinkDir), legalPartner: new LocalSinkLegalPartner(sinkDir), dataConverter });
+    worker = await createCollectionWorker({ connection: nativeConnection, namespace: temporal.namespace, taskQueue, prisma, senders: (options.wrapSinks ?? ((sinks) => sinks))(localSinks(sinkDir)), legalPartner: new LocalSinkLegalPartner(sinkDir), dataConverter });
     running = worker.run();
   }
 
