@@ -32,6 +32,7 @@ else
     --namespace "$namespace" \
     --db-filename "$state_dir/temporal.sqlite" \
     --log-level warn \
+    --dynamic-config-value matching.useNewMatcher=true \
     ${TEMPORAL_UI_CODEC_ENDPOINT:+--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT"}
 fi
 

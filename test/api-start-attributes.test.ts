@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BULK_IMPORT_PRIORITY_KEY } from '../api/services/bulk-import.js';
 import { collectionWorkflowId } from '../workflows/definitions.js';
 import { searchAttributes } from '../workflows/search-attributes.js';
 import { createApiHarness, invoiceBody } from './support/api.js';
@@ -7,9 +8,10 @@ import { eventTypeName } from './support/history-events.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 
 /**
- * A case the API starts carries its search attributes from the start: an operator finds it in the
+ * How the API starts cases. A case carries its search attributes from the start: an operator finds it in the
  * Temporal UI by customer, stage or next action before any worker has run it (a bulk import's
  * backlog), and its first task upserts nothing of its own (only the patch's `TemporalChangeVersion`).
+ * A bulk import's cases start at a lower task priority than cases created one by one.
  */
 let harness: WorkerHarness;
 let api: Awaited<ReturnType<typeof createApiHarness>>;
@@ -52,5 +54,17 @@ describe('search attributes set with the start', () => {
     expect(afterFirstTask.get(searchAttributes.nextActionAt)).toEqual(nextActionAt);
     expect(afterFirstTask.get(searchAttributes.stage)).toBe('upcoming');
     await handle.terminate('test done');
+  });
+
+  it('a bulk import starts its cases at priority 4, behind cases created one by one (the default, 3)', async () => {
+    const single = await api.call('POST', '/v1/invoices', { key: api.keys.system, body: invoiceBody() });
+    const bulk = await api.call('POST', '/v1/invoices/bulk', { key: api.keys.system, body: { invoices: [invoiceBody(), invoiceBody()] } });
+    expect(bulk.status).toBe(200);
+    const imported = (bulk.body.results as { invoiceId: string }[]).map((r) => r.invoiceId);
+    expect(imported).toHaveLength(2);
+    const priorityOf = async (invoiceId: string) => (await harness.client.workflow.getHandle(collectionWorkflowId(invoiceId)).describe()).priority?.priorityKey;
+    expect(await Promise.all(imported.map(priorityOf))).toEqual([BULK_IMPORT_PRIORITY_KEY, BULK_IMPORT_PRIORITY_KEY]);
+    expect(BULK_IMPORT_PRIORITY_KEY).toBe(4);
+    expect(await priorityOf(single.body.invoiceId as string)).toBeFalsy(); // unset: the server's default, 3
   });
 });

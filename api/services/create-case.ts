@@ -1,5 +1,5 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { type Priority, WorkflowIdReusePolicy } from '@temporalio/common';
 import { defaultPolicy } from '../../domain/default-policy.js';
 import type { CollectionPolicy } from '../../domain/policy.js';
 import { choosePolicy } from '../../domain/policy-selection.js';
@@ -151,7 +151,7 @@ async function rowOfConcurrentInsert(prisma: PrismaClient, body: CreateInvoice):
  * Round trips before the start: one statement (customer, invoice, default policy, pause), plus a
  * policy read the first time a version is seen by this process (README "Benchmarks").
  */
-export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string): Promise<CreateCaseOutcome> {
+export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string, { priority }: { priority?: Priority } = {}): Promise<CreateCaseOutcome> {
   const policies = storedPolicies(prisma);
   const c = body.customer;
   const [invoicePolicy, customerPolicy] = await Promise.all([body.policy ? policies.find(body.policy) : null, c.policy ? policies.find(c.policy) : null]);
@@ -194,6 +194,7 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
       args: [input],
       // What the case would publish in its first task: searchable at once, and one history event fewer.
       typedSearchAttributes: attributesAtStart(input, Date.now()),
+      ...(priority ? { priority } : {}),
       staticSummary: `Collect invoice ${invoice.number} from ${customer.name}`,
       staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
       // The SDK's default (ALLOW_DUPLICATE) would start a fresh ladder once the first run closed.

@@ -54,7 +54,8 @@ export async function startTemporalDevServer(options: { dynamicConfig?: Record<s
   await once(log, 'open');
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--http-port', String(httpPort)];
   args.push('--metrics-port', String(metricsPort), '--namespace', namespace, '--db-filename', join(dir, 'temporal.sqlite'), '--log-level', 'warn');
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  // Task priority needs matching's new matcher, off by default in the CLI's dev server (README "Commands before backlog").
+  for (const [key, value] of Object.entries({ 'matching.useNewMatcher': true, ...options.dynamicConfig })) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
   const exited = once(child, 'exit');
   const killOnExit = () => child.kill('SIGKILL');
