@@ -22,7 +22,7 @@ interface Script {
 const benches: Record<string, Measured | Script> = {
   create: { describe: 'POST /v1/invoices (with and without Idempotency-Key) and bulk import vs client.workflow.start', usage: '[--n 200] [--concurrency 32] [--rounds 6] [--bulk 2000] [--bulk-rounds 2]', load: () => import('./create.js') },
   payment: { describe: 'a payment through the API (answer, query closed, row paid) vs executeUpdate of the same update', usage: '[--cases 20]', load: () => import('./payment.js') },
-  'timer-storm': { describe: 'N cases imported at once whose one step is due at one instant → all sent (and where the time went), vs N raw timers each running one activity', usage: '[--cases 200] [--rounds 2] [--lead 45] [--timeline 0] [--durable-sqlite]', load: () => import('./timer-storm.js') },
+  'timer-storm': { describe: 'N cases imported at once whose one step is due at one instant → all sent (and where the time went), vs N raw timers each running one activity', usage: '[--cases 200] [--rounds 2] [--lead 60] [--timeline 0] [--durable-sqlite]', load: () => import('./timer-storm.js') },
   'scale-out': { describe: 'creation and the timer storm with 1, 2, 4 worker processes on one server, vs as many raw worker processes', usage: '[--cases 100] [--rounds 2] [--lead 40] [--max-workers 4] [--timeline 1] [--durable-sqlite]', load: () => import('./scale-out.js') },
   schedule: { describe: 'the pure schedule decision (µs per call)', usage: '', script: 'schedule.ts' },
   'worker-memory': { describe: 'worker RSS with sleeping cases, per cache size; wake-up of an evicted case', usage: '[levels, like 0,500,1500] [caches, like sdk-default,250]', script: 'worker-memory.ts' },

@@ -6,9 +6,8 @@
 // count ours, raw, their ratio and the speed-up over one worker.
 import type { BenchRun } from './support/bench.js';
 import { type Figure, figure } from './support/results.js';
-import { benchSqlitePragmas, sqliteNote } from './support/sqlite-pragmas.js';
-import { startStack } from './support/stack.js';
-import { interleavedStorms } from './support/storm.js';
+import { sqliteNote } from './support/sqlite-pragmas.js';
+import { interleavedStorms, startStormStack } from './support/storm.js';
 import { buildBundles, startFleets, workerLimitsEnv } from './support/worker-processes.js';
 
 /** 1, 2, 4… up to `max`. */
@@ -40,7 +39,7 @@ export const run: BenchRun = async (options) => {
   const durableSqlite = options.flag('durable-sqlite');
   const limits = workerLimitsEnv(options);
   const storm = { cases, leadSeconds, timeline };
-  const [stack, bundles] = await Promise.all([startStack(durableSqlite ? {} : { sqlitePragmas: benchSqlitePragmas }), buildBundles()]);
+  const [stack, bundles] = await Promise.all([startStormStack(durableSqlite), buildBundles()]);
   const figures: Figure[] = [];
   const notes: string[] = [];
   try {
@@ -57,7 +56,7 @@ export const run: BenchRun = async (options) => {
     }
     const tables = [...speedUpTable(counts, figures, 'creation'), ...speedUpTable(counts, figures, 'timer storm')];
     console.log(`\n${tables.join('\n')}`);
-    notes.push(`Each count: that many collection worker processes (worker/main.ts, DATABASE_POOL_SIZE=10, limits ${JSON.stringify(limits)} over the defaults) and as many raw worker processes (same limits), all on one dev server, one API process, one PostgreSQL; ${cases} cases of ${cases} customers per round.`);
+    notes.push(`Each count: that many collection worker processes (worker/main.ts, DATABASE_POOL_SIZE=5 (the API 10), limits ${JSON.stringify(limits)} over the defaults) and as many raw worker processes (same limits), all on one dev server, one API process, one PostgreSQL; ${cases} cases of ${cases} customers per round.`);
     notes.push(sqliteNote(durableSqlite));
     return { options: { cases, rounds, leadSeconds, counts, durableSqlite, limits }, figures, notes };
   } finally {

@@ -6,19 +6,18 @@
 // Each round prints where its time went (--timeline 0 skips reading the histories).
 import type { BenchRun } from './support/bench.js';
 import { figure } from './support/results.js';
-import { benchSqlitePragmas, sqliteNote } from './support/sqlite-pragmas.js';
-import { startStack } from './support/stack.js';
-import { interleavedStorms } from './support/storm.js';
+import { sqliteNote } from './support/sqlite-pragmas.js';
+import { interleavedStorms, startStormStack } from './support/storm.js';
 import { buildBundles, startFleets, workerLimitsEnv } from './support/worker-processes.js';
 
 export const run: BenchRun = async (options) => {
   const cases = options.number('cases', 200);
   const rounds = options.number('rounds', 2);
-  const leadSeconds = options.number('lead', 45);
+  const leadSeconds = options.number('lead', 60);
   const timeline = options.number('timeline', 1) > 0;
   const durableSqlite = options.flag('durable-sqlite');
   const limits = workerLimitsEnv(options);
-  const [stack, bundles] = await Promise.all([startStack(durableSqlite ? {} : { sqlitePragmas: benchSqlitePragmas }), buildBundles()]);
+  const [stack, bundles] = await Promise.all([startStormStack(durableSqlite), buildBundles()]);
   const fleets = await startFleets(stack, bundles, 1, limits).catch(async (error: unknown) => {
     await Promise.allSettled([stack.stop(), bundles.dispose()]);
     throw error;

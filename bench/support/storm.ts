@@ -12,7 +12,8 @@ import { collectionWorkflowId } from '../../workflows/definitions.js';
 import { inParallel, invoiceBody } from './invoices.js';
 import { cpuSeconds } from './process-cpu.js';
 import { interleaved } from './results.js';
-import type { Stack } from './stack.js';
+import { benchSqlitePragmas } from './sqlite-pragmas.js';
+import { type Stack, startStack } from './stack.js';
 import { byLocalActivity, bySignal, formatTimeline, type Stage, type StageSummary, stormTimeline } from './storm-timeline.js';
 
 export interface StormRound {
@@ -131,6 +132,14 @@ async function bulkImport(stack: Stack, bodies: readonly unknown[]): Promise<str
     ids.push(...(results ?? []).map((row) => row.invoiceId!));
   }
   return ids;
+}
+
+/**
+ * The stack of the storm benches: SQLite without fsync unless `durableSqlite`, and the API's pool at
+ * 10 (with the worker processes' 5 each it leaves room in a PostgreSQL other runs share).
+ */
+export function startStormStack(durableSqlite: boolean): ReturnType<typeof startStack> {
+  return startStack({ apiEnv: { DATABASE_POOL_SIZE: '10' }, ...(durableSqlite ? {} : { sqlitePragmas: benchSqlitePragmas }) });
 }
 
 /** What the raw workers have reported, summed over all of them. */

@@ -140,8 +140,8 @@ export async function startFleets(stack: Stack, bundles: Bundles, count: number,
   const stop = async () => void (await Promise.allSettled([...ours, ...raw].map((worker) => worker.stop())));
   try {
     for (let i = 0; i < count; i++) {
-      // Four workers, the API and other runs share one PostgreSQL (max_connections 100): 10 each, not the default 20.
-      ours.push(await spawnCollectionWorker(stack, bundles, { DATABASE_POOL_SIZE: '10', ...env }));
+      // Four workers, the API and other runs share one PostgreSQL (max_connections 100): 5 each, not the default 20.
+      ours.push(await spawnCollectionWorker(stack, bundles, { DATABASE_POOL_SIZE: '5', ...env }));
       raw.push(await spawnRawWorker(stack, bundles, rawTaskQueue, (event) => (rawCounter[event] += 1), env));
     }
   } catch (error) {
