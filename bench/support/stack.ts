@@ -39,6 +39,8 @@ export interface Stack {
   readonly sinkDir: string;
   /** http://127.0.0.1:<port> of the API process. */
   readonly apiUrl: string;
+  /** The settings every process of this deployment is started with (the API's; worker processes add their own). */
+  readonly deploymentEnv: Readonly<Record<string, string>>;
   /** An admin API key (admin may call every route). */
   readonly apiKey: string;
   /** POST/GET with the key; JSON in and out. */
@@ -89,12 +91,18 @@ async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): 
 /**
  * `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes.
  * `wrapSinks`: the worker's senders made from the local sinks (a provider stand-in for one channel).
+ * `sqlitePragmas`: for the dev server's SQLite file (README "Benchmarks": what fsync costs).
  */
-export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[] } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; sqlitePragmas?: Record<string, string> } = {}): Promise<Stack & { worker?: CollectionWorker }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
-  const [temporal, database, sinkDir, apiPort] = await Promise.all([startTemporalDevServer({ alwaysOwn: true }), createTestDatabase('collections_bench'), mkdtemp(join(tmpdir(), 'bench-sinks-')), freePort()]);
+  const [temporal, database, sinkDir, apiPort] = await Promise.all([
+    startTemporalDevServer({ alwaysOwn: true, ...(options.sqlitePragmas ? { sqlitePragmas: options.sqlitePragmas } : {}) }),
+    createTestDatabase('collections_bench'),
+    mkdtemp(join(tmpdir(), 'bench-sinks-')),
+    freePort(),
+  ]);
   await migrate({ databaseUrl: database.url, migrationsDir: join(root, 'prisma/migrations') });
   const keys = `bench:${randomBytes(32).toString('base64')}`;
   const dataConverter = encryptingDataConverter(encryptionKeyList.parse(keys));
@@ -106,23 +114,20 @@ export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks
   const apiKey = generateApiKey();
   await prisma.apiKey.create({ data: { name: 'bench', role: 'admin', keyHash: hashApiKey(apiKey) } });
 
+  const deploymentEnv = {
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'warn',
+    PAYLOAD_ENCRYPTION_KEYS: keys,
+    PAYLOAD_ENCRYPTION_KEY_FILE: '',
+    SINK_DIR: sinkDir,
+  };
   const api = spawn(process.execPath, [...(options.apiNodeArgs ?? []), '--import', 'tsx', join(root, 'api/main.ts')], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'], // LOG_LEVEL=warn: only its warnings and errors
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_NAMESPACE: temporal.namespace,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      API_HOST: '127.0.0.1',
-      API_PORT: String(apiPort),
-      LOG_LEVEL: 'warn',
-      PAYLOAD_ENCRYPTION_KEYS: keys,
-      PAYLOAD_ENCRYPTION_KEY_FILE: '',
-      SINK_DIR: sinkDir,
-      ...options.apiEnv,
-    },
+    env: { ...process.env, ...deploymentEnv, API_HOST: '127.0.0.1', API_PORT: String(apiPort), ...options.apiEnv },
   });
   const killApi = () => api.kill('SIGKILL');
   process.once('exit', killApi);
@@ -147,6 +152,7 @@ export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks
     dataConverter,
     sinkDir,
     apiUrl,
+    deploymentEnv,
     apiKey,
     ...(worker ? { worker } : {}),
     async api(method, path, body, headers = {}) {

@@ -31,8 +31,10 @@ async function temporalCliPath(): Promise<string> {
 /**
  * A real Temporal dev server for a test run: on free ports with a throw-away SQLite file, or the
  * server at TEMPORAL_ADDRESS when that is set. Custom search attributes are registered either way.
+ * `sqlitePragmas`, like `{ synchronous: 'OFF' }`, go to `--sqlite-pragma` (benches: the SQLite
+ * file's fsyncs through its one writer connection otherwise bound the server's throughput).
  */
-export async function startTemporalDevServer(options: { dynamicConfig?: Record<string, unknown>; alwaysOwn?: boolean } = {}): Promise<TemporalDevServer> {
+export async function startTemporalDevServer(options: { dynamicConfig?: Record<string, unknown>; alwaysOwn?: boolean; sqlitePragmas?: Record<string, string> } = {}): Promise<TemporalDevServer> {
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   if (process.env.TEMPORAL_ADDRESS && !options.alwaysOwn) {
     const address = process.env.TEMPORAL_ADDRESS;
@@ -56,6 +58,7 @@ export async function startTemporalDevServer(options: { dynamicConfig?: Record<s
   args.push('--metrics-port', String(metricsPort), '--namespace', namespace, '--db-filename', join(dir, 'temporal.sqlite'), '--log-level', 'warn');
   // Task priority needs matching's new matcher, off by default in the CLI's dev server (README "Commands before backlog").
   for (const [key, value] of Object.entries({ 'matching.useNewMatcher': true, ...options.dynamicConfig })) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(options.sqlitePragmas ?? {})) args.push('--sqlite-pragma', `${key}=${value}`);
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
   const exited = once(child, 'exit');
   const killOnExit = () => child.kill('SIGKILL');
