@@ -35,6 +35,8 @@ export interface Stack {
   readonly client: Client;
   readonly nativeConnection: NativeConnection;
   readonly dataConverter: DataConverter;
+  /** The PAYLOAD_ENCRYPTION_KEYS behind `dataConverter`, for worker processes the bench starts. */
+  readonly payloadEncryptionKeys: string;
   readonly sinkDir: string;
   /** http://127.0.0.1:<port> of the API process. */
   readonly apiUrl: string;
@@ -114,6 +116,7 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
     client,
     nativeConnection,
     dataConverter,
+    payloadEncryptionKeys: keys,
     sinkDir,
     apiUrl,
     apiKey,
