@@ -51,9 +51,16 @@ async function ask<T>(child: ChildProcess, question: string): Promise<T> {
   return answer;
 }
 
-async function forkWorker(stack: Stack, kind: 'ours' | 'raw', cache: string, taskQueue: string, bundlePath: string): Promise<ChildProcess> {
+/** How a worker process is started: the same on both sides. */
+interface WorkerProcess {
+  readonly bundlePath: string;
+  /** Node's --max-old-space-size for the process, which also caps its workflow thread's heap; 0: Node's default. */
+  readonly oldSpaceMb: number;
+}
+
+async function forkWorker(stack: Stack, kind: 'ours' | 'raw', cache: string, taskQueue: string, { bundlePath, oldSpaceMb }: WorkerProcess): Promise<ChildProcess> {
   const child = fork(fileURLToPath(new URL('./support/memory-worker.ts', import.meta.url)), {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(oldSpaceMb ? [`--max-old-space-size=${oldSpaceMb}`] : [])],
     env: { ...process.env, WORKER_KIND: kind, CACHE: cache, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: stack.namespace, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: stack.databaseUrl, WORKFLOW_BUNDLE_PATH: bundlePath, PAYLOAD_ENCRYPTION_KEYS: stack.payloadEncryptionKeys },
   });
   const [message] = (await once(child, 'message')) as [unknown];
@@ -71,12 +78,12 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 }
 
 /** Our side: real collection workflows, their invoice rows inserted in one statement per level. */
-async function oursSide(stack: Stack, name: string, cache: string, bundlePath: string, concurrency: number): Promise<Side> {
+async function oursSide(stack: Stack, name: string, cache: string, worker: WorkerProcess, concurrency: number): Promise<Side> {
   const taskQueue = `bench-memory-${randomUUID()}`;
   const customer = await stack.prisma.customer.create({
     data: { source: 'bench-erp', externalId: `MEM-${randomUUID()}`, name: 'Müller Großhandel GmbH', billingEmail: 'ap@mueller-grosshandel.example', phone: '+4930123456', addressLine1: 'Hauptstraße 1', city: 'Berlin', postalCode: '10115', country: 'DE', timezone: 'Europe/Berlin', locale: 'de-DE' },
   });
-  const child = await forkWorker(stack, 'ours', cache, taskQueue, bundlePath);
+  const child = await forkWorker(stack, 'ours', cache, taskQueue, worker);
   const started: string[] = [];
   return {
     name,
@@ -112,9 +119,9 @@ async function oursSide(stack: Stack, name: string, cache: string, bundlePath: s
 }
 
 /** The raw side: trivial workflows that run one local activity and sleep a month. */
-async function rawSide(stack: Stack, cache: string, bundlePath: string, concurrency: number): Promise<Side> {
+async function rawSide(stack: Stack, cache: string, worker: WorkerProcess, concurrency: number): Promise<Side> {
   const taskQueue = `bench-memory-raw-${randomUUID()}`;
-  const child = await forkWorker(stack, 'raw', cache, taskQueue, bundlePath);
+  const child = await forkWorker(stack, 'raw', cache, taskQueue, worker);
   const started: string[] = [];
   return {
     name: 'raw',
@@ -176,7 +183,8 @@ export const run: BenchRun = async (options) => {
   const concurrency = options.number('concurrency', 64);
   const samples = options.number('samples', 5);
   const readings = options.number('readings', 3);
-  const stack = await startStack();
+  const oldSpaceMb = options.number('old-space-mb', 0);
+  const stack = await startStack({ temporalInMemory: !options.flag('temporal-on-disk') });
   const bundleDir = await mkdtemp(join(tmpdir(), 'bench-bundle-'));
   const sides: Side[] = [];
   const figures: Figure[] = [];
@@ -189,12 +197,12 @@ export const run: BenchRun = async (options) => {
     const oursBundle = join(bundleDir, 'ours.js');
     const rawBundle = join(bundleDir, 'raw.js');
     await Promise.all([writeFile(oursBundle, ours.code), writeFile(rawBundle, raw.code)]);
-    const oursCache = await oursSide(stack, `ours (cache ${cache})`, String(cache), oursBundle, concurrency);
-    const rawCache = await rawSide(stack, String(cache), rawBundle, concurrency);
+    const oursCache = await oursSide(stack, `ours (cache ${cache})`, String(cache), { bundlePath: oursBundle, oldSpaceMb }, concurrency);
+    const rawCache = await rawSide(stack, String(cache), { bundlePath: rawBundle, oldSpaceMb }, concurrency);
     sides.push(oursCache, rawCache);
-    let sdkDefault = sdkDefaultUpTo > 0 ? await oursSide(stack, 'ours (SDK default cache)', 'sdk-default', oursBundle, concurrency) : undefined;
+    let sdkDefault = sdkDefaultUpTo > 0 ? await oursSide(stack, 'ours (SDK default cache)', 'sdk-default', { bundlePath: oursBundle, oldSpaceMb: 0 }, concurrency) : undefined;
     if (sdkDefault) sides.push(sdkDefault);
-    console.log(`levels ${levels.join(' / ')}; cache ${cache} on both sides${sdkDefault ? `; ours with the SDK default cache up to ${sdkDefaultUpTo} cases` : ''}; starts at concurrency ${concurrency}`);
+    console.log(`levels ${levels.join(' / ')}; cache ${cache}${oldSpaceMb ? ` and --max-old-space-size=${oldSpaceMb}` : ''} on both sides${sdkDefault ? `; ours with the SDK default cache up to ${sdkDefaultUpTo} cases` : ''}; starts at concurrency ${concurrency}`);
 
     let wokenOldest = 0;
     for (const level of levels) {
@@ -203,7 +211,9 @@ export const run: BenchRun = async (options) => {
       // All sides open at once, so each sees the same server load.
       await Promise.all(opening.map(async (side) => {
         await side.open(Math.max(0, level - side.started.length));
+        const startedIn = (performance.now() - began) / 1000;
         await untilAllOpened(side, 3_600_000);
+        console.log(`${String(level).padStart(6)} sleeping  ${side.name.padEnd(26)} started in ${startedIn.toFixed(0)} s, all opened in ${((performance.now() - began) / 1000).toFixed(0)} s`);
       }));
       const openedIn = (performance.now() - began) / 1000;
       await sleepFor(5_000);
@@ -233,7 +243,7 @@ export const run: BenchRun = async (options) => {
       figures.push(figure(`wake-up of a cached case at ${level} cases (update sent → answered)`, 'ms', false, wake.oursCached, wake.rawCached));
     }
     notes.push(`Ours: collection workflows (first step a month away) on one worker process with the configured limits (cache ${cache}, ${defaultWorkerLimits.maxConcurrentWorkflowTasks} workflow tasks) and the case, commands and delivery workers; each ran its opening task (case_opened in PostgreSQL). Raw: a workflow that runs one local activity and sleeps a month, on a worker process with the same cache and workflow-task limits. Wake-up: ours a payment update (recordPayment), raw a trivial update. RSS read from /proc, ${readings} readings 2 s apart.`);
-    return { options: { levels, cache, sdkDefaultUpTo, concurrency, samples, readings }, figures, notes };
+    return { options: { levels, cache, oldSpaceMb, sdkDefaultUpTo, concurrency, samples, readings, temporalInMemory: !options.flag('temporal-on-disk') }, figures, notes };
   } finally {
     await Promise.allSettled(sides.map((side) => stopWorker(side.process)));
     await rm(bundleDir, { recursive: true, force: true });

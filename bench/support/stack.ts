@@ -61,11 +61,11 @@ async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): 
 }
 
 /** `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes. */
-export async function startStack(options: { worker?: boolean; apiEnv?: Record<string, string>; apiNodeArgs?: string[] } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+export async function startStack(options: { worker?: boolean; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; temporalInMemory?: boolean } = {}): Promise<Stack & { worker?: CollectionWorker }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
-  const [temporal, database, sinkDir, apiPort] = await Promise.all([startTemporalDevServer({ alwaysOwn: true }), createTestDatabase('collections_bench'), mkdtemp(join(tmpdir(), 'bench-sinks-')), freePort()]);
+  const [temporal, database, sinkDir, apiPort] = await Promise.all([startTemporalDevServer({ alwaysOwn: true, inMemory: options.temporalInMemory ?? false }), createTestDatabase('collections_bench'), mkdtemp(join(tmpdir(), 'bench-sinks-')), freePort()]);
   await migrate({ databaseUrl: database.url, migrationsDir: join(root, 'prisma/migrations') });
   const keys = `bench:${randomBytes(32).toString('base64')}`;
   const dataConverter = encryptingDataConverter(encryptionKeyList.parse(keys));

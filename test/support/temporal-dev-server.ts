@@ -32,7 +32,7 @@ async function temporalCliPath(): Promise<string> {
  * A real Temporal dev server for a test run: on free ports with a throw-away SQLite file, or the
  * server at TEMPORAL_ADDRESS when that is set. Custom search attributes are registered either way.
  */
-export async function startTemporalDevServer(options: { dynamicConfig?: Record<string, unknown>; alwaysOwn?: boolean } = {}): Promise<TemporalDevServer> {
+export async function startTemporalDevServer(options: { dynamicConfig?: Record<string, unknown>; alwaysOwn?: boolean; /** SQLite in memory, not in a file: no disk writes (benches with tens of thousands of workflows). */ inMemory?: boolean } = {}): Promise<TemporalDevServer> {
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   if (process.env.TEMPORAL_ADDRESS && !options.alwaysOwn) {
     const address = process.env.TEMPORAL_ADDRESS;
@@ -53,7 +53,7 @@ export async function startTemporalDevServer(options: { dynamicConfig?: Record<s
   const log = createWriteStream(logPath);
   await once(log, 'open');
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--http-port', String(httpPort)];
-  args.push('--metrics-port', String(metricsPort), '--namespace', namespace, '--db-filename', join(dir, 'temporal.sqlite'), '--log-level', 'warn');
+  args.push('--metrics-port', String(metricsPort), '--namespace', namespace, ...(options.inMemory ? [] : ['--db-filename', join(dir, 'temporal.sqlite')]), '--log-level', 'warn');
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
   const exited = once(child, 'exit');
