@@ -24,7 +24,7 @@ const benches: Record<string, Measured | Script> = {
   payment: { describe: 'a payment through the API (answer, query closed, row paid) vs executeUpdate of the same update', usage: '[--cases 20]', load: () => import('./payment.js') },
   'timer-storm': { describe: 'N cases (default 500) whose first step is due at one instant → all sent, vs N raw timers each running one activity', usage: '[--cases 500] [--rounds 2] [--lead 60]', load: () => import('./timer-storm.js') },
   schedule: { describe: 'the pure schedule decision (µs per call)', usage: '', script: 'schedule.ts' },
-  'worker-memory': { describe: 'worker RSS at 0 / 5k / 20k sleeping cases and wake-up of an evicted vs a cached case, vs a raw worker with the same cache', usage: '[--levels 0,5000,20000] [--cache 50] [--sdk-default-up-to 5000] [--concurrency 64] [--samples 5]', load: () => import('./worker-memory.js') },
+  'worker-memory': { describe: 'worker RSS at 0 / 5k / 20k sleeping cases and wake-up of an evicted vs a cached case, vs a raw worker with the same cache', usage: '[--levels 0,5000,20000] [--cache 50] [--old-space-mb 256] [--sdk-default-up-to 5000] [--concurrency 64] [--samples 5] [--temporal-on-disk]', load: () => import('./worker-memory.js') },
   'history-events': { describe: 'history events per ladder step of the default policy (by type) vs a raw timer + activity ladder', usage: '[rounds, default 3]', script: 'history-events.ts' },
   correspondence: { describe: 'request → answer through a customer’s correspondence vs a bare signal round trip (BENCH_CASES)', usage: '', script: 'correspondence.ts' },
 };

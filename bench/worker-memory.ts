@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../codec/data-converter.js';
-import { defaultWorkerLimits, workflowInterceptorModules, workflowsPath } from '../worker/create-worker.js';
+import { defaultWorkerLimits, workerHeapLimitMb, workflowInterceptorModules, workflowsPath } from '../worker/create-worker.js';
 import { collectionWorkflowId, collectionWorkflowType, recordPaymentUpdate } from '../workflows/definitions.js';
 import { caseInput, secondScalePolicy } from '../test/support/fixtures.js';
 import type { BenchRun } from './support/bench.js';
@@ -183,7 +183,7 @@ export const run: BenchRun = async (options) => {
   const concurrency = options.number('concurrency', 64);
   const samples = options.number('samples', 5);
   const readings = options.number('readings', 3);
-  const oldSpaceMb = options.number('old-space-mb', 0);
+  const oldSpaceMb = options.number('old-space-mb', workerHeapLimitMb);
   const stack = await startStack({ temporalInMemory: !options.flag('temporal-on-disk') });
   const bundleDir = await mkdtemp(join(tmpdir(), 'bench-bundle-'));
   const sides: Side[] = [];
