@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient } from '../prisma/client.js';
 import type { DeliverMessageRequest, DeliveryReceipt } from '../workflows/activity-interfaces.js';
 import { isInsideWindow, nextAllowedMoment } from '../domain/schedule.js';
 import { OUTSIDE_SENDING_WINDOW, RECIPIENT_UNDELIVERABLE } from '../workflows/definitions.js';
+import { auditRow } from './audit-row.js';
 import { whileHeartbeating } from './heartbeats.js';
 import { type ActivityMetrics, createActivityMetrics, type DuplicateDetection, type MessageOutcome } from './metrics.js';
 import { recordedAttempt, settleEarlierAttempt } from './earlier-attempt.js';
@@ -31,8 +32,29 @@ function recipientOf(request: DeliverMessageRequest): string {
  */
 export function makeDeliverMessage(prisma: PrismaClient, senders: Senders, metrics: ActivityMetrics = createActivityMetrics()) {
   return function deliverMessage(request: DeliverMessageRequest): Promise<DeliveryReceipt> {
-    return whileHeartbeating(() => deliverOnce(request));
+    return whileHeartbeating(async () => {
+      const receipt = await deliverOnce(request);
+      await recordSent(request, receipt);
+      return receipt;
+    });
   };
+
+  /**
+   * Each case's `step_sent` row, once the provider has the message: a retry that finds the message
+   * sent (outbox or provider) writes what a worker that died before this point did not; keyed by
+   * the case, so never twice.
+   */
+  async function recordSent(request: DeliverMessageRequest, receipt: DeliveryReceipt): Promise<void> {
+    if (!request.sentEvents?.length) return;
+    const occurredAt = new Date().toISOString();
+    const { provider, providerMessageId } = receipt;
+    await prisma.collectionEvent.createMany({
+      data: request.sentEvents.map(({ details, ...event }) =>
+        auditRow({ ...event, category: 'action', kind: 'step_sent', action: request.channel, provider, providerMessageId, actor: 'system', occurredAt, details: { ...details, ...(receipt.alreadySent ? { sentByEarlierAttempt: true } : {}) } }),
+      ),
+      skipDuplicates: true,
+    });
+  }
 
   function count(request: DeliverMessageRequest, outcome: MessageOutcome): void {
     metrics.messages.inc({ channel: request.channel, outcome });

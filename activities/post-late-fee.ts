@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../prisma/client.js';
+import { auditRow } from './audit-row.js';
 import { type ActivityMetrics, createActivityMetrics } from './metrics.js';
 import type { FeeWaiverRecord, PostLateFeeRequest } from '../workflows/activity-interfaces.js';
 
@@ -24,6 +25,8 @@ export function makePostLateFee(prisma: PrismaClient, metrics: ActivityMetrics =
       if (count === 1) {
         await tx.invoice.updateMany({ where: { id: request.invoiceId }, data: { balanceMinor: BigInt(request.balanceAfterMinor) } });
       }
+      // The fee's audit row (new cases), in the same transaction: an earlier attempt that posted the fee wrote it too.
+      if (request.event) await tx.collectionEvent.createMany({ data: [auditRow(request.event)], skipDuplicates: true });
       return { created: count === 1 };
     });
     if (result.created) {

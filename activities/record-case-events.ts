@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { correspondenceCaseClosedSignal, correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import type { PrismaClient } from '../prisma/client.js';
 import type { CaseRecord, CaseRecordBatch, InvoiceStatus } from '../workflows/activity-interfaces.js';
+import { auditRow } from './audit-row.js';
 import { type ActivityMetrics, createActivityMetrics } from './metrics.js';
 
 type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -65,19 +66,7 @@ export function makeRecordCaseEvents(prisma: PrismaClient, metrics: ActivityMetr
   return async function recordCaseEvents(batch: CaseRecordBatch): Promise<{ created: number }> {
     const { created, paymentsApplied } = await prisma.$transaction(async (tx) => {
       const events = await tx.collectionEvent.createMany({
-        data: batch.events.map((event) => ({
-          invoiceId: event.invoiceId,
-          idempotencyKey: event.idempotencyKey,
-          sequence: event.sequence ?? null,
-          category: event.category,
-          kind: event.kind,
-          action: event.action ?? null,
-          provider: event.provider ?? null,
-          providerMessageId: event.providerMessageId ?? null,
-          actor: event.actor,
-          occurredAt: new Date(event.occurredAt),
-          details: event.details,
-        })),
+        data: batch.events.map(auditRow),
         skipDuplicates: true,
       });
       // Only the rows this batch created: a retried batch applies no payment twice, so counts none twice.

@@ -8,6 +8,7 @@ import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { consoleSettings, type ConsoleSettings } from './console/auth/settings.js';
+import { renderConsoleError, isConsolePath } from './console/error-page.js';
 import { consoleRoutes } from './console/routes.js';
 import { caseStageGauge } from './metrics/case-stage-gauge.js';
 import { httpMetrics } from './metrics/http-metrics.js';
@@ -102,11 +103,12 @@ export function createApp({ logger, readinessChecks, cases, codec, metrics, trac
 
   app.notFound((c) => problem(c, 404, { title: 'Not Found', detail: `No route for ${c.req.method} ${c.req.path}` }));
   app.onError((error, c) => {
-    if (error instanceof HTTPException && error.status < 500) {
-      // Hono's own refusals, such as a body that is not JSON: the client's mistake, said plainly.
-      return problem(c, error.status, { title: error.status === 400 ? 'Bad Request' : 'Request refused', detail: error.message });
-    }
-    logger.error({ requestId: c.get('requestId'), err: error }, 'unhandled error');
+    // Hono's own refusals, such as a body that is not JSON: the client's mistake, said plainly.
+    const refusal = error instanceof HTTPException && error.status < 500 ? error : undefined;
+    if (!refusal) logger.error({ requestId: c.get('requestId'), err: error }, 'unhandled error');
+    // People in the console get a page of it; the API's clients get problem JSON.
+    if (isConsolePath(c.req.path)) return renderConsoleError(c, refusal?.status ?? 500, c.get('requestId'), refusal?.message);
+    if (refusal) return problem(c, refusal.status, { title: refusal.status === 400 ? 'Bad Request' : 'Request refused', detail: refusal.message });
     return problem(c, 500, { title: 'Internal Server Error', detail: `Request ${c.get('requestId')} failed; the server log has the cause.` });
   });
   return app;

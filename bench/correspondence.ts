@@ -1,9 +1,11 @@
 // Request → answer latency through a customer's correspondence workflow with 500 open cases of that
 // customer, beside a bare signal round trip between two trivial workflows on the same server in the
-// same run. It prints numbers; it asserts nothing.
+// same run; then a second wave (BENCH_SECOND_WAVE, default 20) to the correspondence that now runs,
+// one request at a time, interleaved with one raw round trip at a time to the answerer that runs.
+// It prints numbers; it asserts nothing.
 // Run: npm run bench:correspondence (starts its own Temporal dev server and PostgreSQL database).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +26,10 @@ import { startTestPostgres } from '../test/support/test-postgres.js';
 import { createCollectionWorker } from '../worker/create-worker.js';
 import { correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
+import { stopBenchParts } from './support/stack.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 500);
+const SECOND_WAVE = Number(process.env.BENCH_SECOND_WAVE ?? 20);
 // The correspondence of 500 cases writes thousands of events: a low limit makes it continue as new during the run.
 const SUGGEST_CONTINUE_AS_NEW = 1_000;
 
@@ -40,6 +44,13 @@ async function latency(handle: WorkflowHandle, from: (e: HistoryEvent) => boolea
   if (!start || !end) throw new Error(`${handle.workflowId}: no request/answer pair in its history`);
   return millisOf(end) - millisOf(start);
 }
+
+/** From a case's request (a scheduled activity before patch fewer-history-events, since then a local activity's marker, written once it has run, so a little later) to the correspondence's answer. */
+const requestToAnswer = (handle: WorkflowHandle) =>
+  latency(handle, (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'requestDelivery' || localActivityType(e) === 'requestDelivery', (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'deliveryOutcome');
+
+/** From an asker's signal to the answerer to the answer signalled back. */
+const roundTrip = (handle: WorkflowHandle) => latency(handle, (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes != null, (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'answer');
 
 async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
@@ -96,10 +107,7 @@ try {
     const invoiceIds = made.map((m) => m.invoice.id);
     await until(() => prisma.collectionEvent.count({ where: { invoiceId: { in: invoiceIds }, kind: { in: ['step_sent', 'step_failed'] } } }), (count) => count >= CASES, 600_000);
     const allAnsweredAfter = Date.now() - started;
-    const throughCorrespondence = await inBatches(cases, 25, (h) =>
-      // From the request: a scheduled activity before patch fewer-history-events, since then a local activity's marker (written once it has run, so a little later).
-      latency(h, (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'requestDelivery' || localActivityType(e) === 'requestDelivery', (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'deliveryOutcome'),
-    );
+    const throughCorrespondence = await inBatches(cases, 25, requestToAnswer);
     const correspondenceId = correspondenceWorkflowId(first.customer.id);
     let runs = 0;
     for await (const _ of client.workflow.list({ query: `WorkflowId = '${correspondenceId}'` })) runs += 1;
@@ -110,9 +118,22 @@ try {
     const answerer = await client.workflow.start('answererWorkflow', { workflowId: answererId, taskQueue: referenceQueue, args: [] });
     const askers = await inBatches(Array.from({ length: CASES }, (_, i) => `bench-asker-${i}-${randomUUID()}`), 50, (id) => client.workflow.start('askerWorkflow', { workflowId: id, taskQueue: referenceQueue, args: [answererId, id] }));
     await inBatches(askers, 50, (h) => h.result());
-    const raw = await inBatches(askers, 25, (h) =>
-      latency(h, (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes != null, (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'answer'),
-    );
+    const raw = await inBatches(askers, 25, roundTrip);
+
+    // Second wave: the correspondence and the answerer already run; one request at a time on each side, interleaved.
+    const secondThrough: number[] = [];
+    const secondRaw: number[] = [];
+    for (let i = 0; i < SECOND_WAVE; i++) {
+      const m = await createOverdueInvoice(prisma, { sameCustomerAs: first.customer });
+      const handle = await client.workflow.start(collectionWorkflowType, { workflowId: collectionWorkflowId(m.invoice.id), taskQueue, args: [caseInput(m, policy)] });
+      cases.push(handle);
+      await until(() => prisma.collectionEvent.count({ where: { invoiceId: m.invoice.id, kind: { in: ['step_sent', 'step_failed'] } } }), (count) => count >= 1, 120_000);
+      secondThrough.push(await requestToAnswer(handle));
+      const askerId = `bench-asker-second-${i}-${randomUUID()}`;
+      const asker = await client.workflow.start('askerWorkflow', { workflowId: askerId, taskQueue: referenceQueue, args: [answererId, askerId] });
+      await asker.result();
+      secondRaw.push(await roundTrip(asker));
+    }
     await answerer.terminate('bench done');
     await Promise.all(cases.map((h) => h.terminate('bench done')));
 
@@ -121,15 +142,16 @@ try {
     console.log(`request → answer through the correspondence: ${format(through)} (all ${CASES} answered ${allAnsweredAfter} ms after the first start; ${messages} message(s) sent, ${runs} run(s) of the correspondence)`);
     console.log(`bare signal round trip (raw Temporal):        ${format(reference)}`);
     console.log(`ratio correspondence / raw: median ${(through.median / Math.max(1, reference.median)).toFixed(1)}×, max ${(through.max / Math.max(1, reference.max)).toFixed(1)}×`);
+    if (SECOND_WAVE > 0) {
+      const second = summary(secondThrough);
+      const secondReference = summary(secondRaw);
+      console.log(`second wave, ${SECOND_WAVE} requests one at a time to the running correspondence: ${format(second)}   [${secondThrough.join(', ')}]`);
+      console.log(`second wave, raw round trips one at a time to the running answerer:   ${format(secondReference)}   [${secondRaw.join(', ')}]`);
+      console.log(`second wave ratio correspondence / raw: median ${(second.median / Math.max(1, secondReference.median)).toFixed(1)}×, max ${(second.max / Math.max(1, secondReference.max)).toFixed(1)}×`);
+    }
   } finally {
-    worker.shutdown();
-    referenceWorker.shutdown();
-    await running.catch(() => {});
-    await nativeConnection.close();
-    await connection.close();
+    await stopBenchParts({ workers: [worker, referenceWorker], running, connections: [nativeConnection, connection] });
   }
 } finally {
-  await prisma.$disconnect();
-  await Promise.allSettled([server.stop(), database.drop(), rm(sinkDir, { recursive: true, force: true })]);
-  await postgres.stop();
+  await stopBenchParts({ prisma, temporal: server, database, sinkDir, postgres });
 }

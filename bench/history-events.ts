@@ -5,7 +5,7 @@
 // bench/results/; it asserts nothing.
 // Run: npx tsx bench/history-events.ts [rounds] (BENCH_PRINT_HISTORY=1 also prints each case's history in order) (starts its own Temporal dev server and PostgreSQL database).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ import { startTestPostgres } from '../test/support/test-postgres.js';
 import { createCollectionWorker } from '../worker/create-worker.js';
 import { correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
+import { stopBenchParts } from './support/stack.js';
+import { attributesAtStart } from '../workflows/case-attributes.js';
 
 interface Counts {
   readonly total: number;
@@ -62,7 +64,9 @@ function table(label: string, counts: Counts, per: number, reference?: { counts:
 async function ladderRound(client: Client, prisma: PrismaClient, taskQueue: string): Promise<Pick<Round, 'case' | 'correspondence'>> {
   const policy = secondScaleDefaultPolicy();
   const made = await createOverdueInvoice(prisma);
-  const handle = await client.workflow.start(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue, args: [caseInput(made, policy)] });
+  // Started as the API starts a case: with the search attributes it would publish first.
+  const input = caseInput(made, policy);
+  const handle = await client.workflow.start(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue, args: [input], typedSearchAttributes: attributesAtStart(input, Date.now()) });
   const view = (await handle.result()) as { closed?: { reason?: string } | null };
   if (view.closed?.reason !== 'legal_handoff') throw new Error(`the ladder ended with ${JSON.stringify(view.closed)}, not a legal hand-off`);
   const counts = await historyEventCounts(handle);
@@ -120,16 +124,10 @@ export async function main(rounds = 3): Promise<Round[]> {
         results.push({ ...ladder, raw });
       }
     } finally {
-      worker.shutdown();
-      referenceWorker.shutdown();
-      await running.catch(() => {});
-      await nativeConnection.close();
-      await connection.close();
+      await stopBenchParts({ workers: [worker, referenceWorker], running, connections: [nativeConnection, connection] });
     }
   } finally {
-    await prisma.$disconnect();
-    await Promise.allSettled([server.stop(), database.drop(), rm(sinkDir, { recursive: true, force: true })]);
-    await postgres.stop();
+    await stopBenchParts({ prisma, temporal: server, database, sinkDir, postgres });
   }
 
   const last = results.at(-1)!;

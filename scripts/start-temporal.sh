@@ -24,30 +24,15 @@ else
   require_free_port "$port" "the Temporal dev server" TEMPORAL_PORT
   require_free_port "$ui_port" "the Temporal Web UI" TEMPORAL_UI_PORT
   cli="$(bash scripts/install-temporal-cli.sh | tail -n 1)"
-  # setsid: the server outlives this script and is not hit by the launcher's Ctrl-C twice.
-  setsid "$cli" server start-dev \
+  start_detached_server "the Temporal dev server" "$pid_file" "$state_dir/server.log" "$port" 60 \
+    "$cli" server start-dev \
     --ip 127.0.0.1 \
     --port "$port" \
     --ui-port "$ui_port" \
     --namespace "$namespace" \
     --db-filename "$state_dir/temporal.sqlite" \
     --log-level warn \
-    ${TEMPORAL_UI_CODEC_ENDPOINT:+--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT"} \
-    >>"$state_dir/server.log" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$pid_file"
-  log "Temporal dev server starting (pid $pid, log $state_dir/server.log)"
-  status=0
-  wait_while_alive "$pid" 60 port_answers 127.0.0.1 "$port" || status=$?
-  if [ "$status" -ne 0 ]; then
-    tail -n 20 "$state_dir/server.log" >&2 || true
-    rm -f "$pid_file"
-    [ "$status" -eq 2 ] && die "the Temporal dev server exited while starting; see $state_dir/server.log"
-    die "the Temporal dev server did not open port $port within 60 s; see $state_dir/server.log"
-  fi
+    ${TEMPORAL_UI_CODEC_ENDPOINT:+--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT"}
 fi
 
-if ! node_modules/.bin/tsx scripts/temporal/wait-and-register.ts; then
-  tail -n 20 "$state_dir/server.log" >&2 || true
-  die "the Temporal dev server did not come up on $TEMPORAL_ADDRESS"
-fi
+wait_and_register "the Temporal dev server" "$state_dir/server.log"

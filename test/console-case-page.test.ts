@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { MAX_INSTALLMENTS } from '../api/schemas/commands.js';
 import { caseStateQuery, collectionWorkflowId } from '../workflows/definitions.js';
 import { invoiceBody } from './support/api.js';
 import { seriousAxeViolations, type TestBrowser } from './support/browser.js';
@@ -127,6 +128,42 @@ describe('the case page', () => {
     await expect(page.locator('#case-stage').textContent()).resolves.toBe('upcoming');
     expect(await state(invoiceId)).toMatchObject({ stage: 'upcoming', promiseToPay: null });
     expect(await eventKinds(invoiceId)).not.toContain('promise_to_pay');
+  });
+
+  it('the payment-plan form shows as many installment rows as the collector asks for, up to the API’s limit; a plan of 5 is refused, keeps its 5 rows as typed, then agreed', async () => {
+    const invoiceId = await newCase();
+    const { page } = await signedIn('collector');
+    const plan = page.locator('#form-payment-plan');
+    const dueDates = plan.locator('input[name$=".dueDate"]');
+    await page.goto(`${server.baseUrl}/console/cases/${invoiceId}`);
+    expect(await dueDates.count()).toBe(3);
+    // More than the API takes is cut to its limit; what is not a number leaves the default.
+    await page.goto(`${server.baseUrl}/console/cases/${invoiceId}?installments=${MAX_INSTALLMENTS + 1}`);
+    expect(await dueDates.count()).toBe(MAX_INSTALLMENTS);
+    await page.goto(`${server.baseUrl}/console/cases/${invoiceId}?installments=many`);
+    expect(await dueDates.count()).toBe(3);
+
+    await page.getByLabel('Number of installments').fill('5');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Show rows' }).click()]);
+    expect(new URL(page.url()).searchParams.get('installments')).toBe('5');
+    expect(await dueDates.count()).toBe(5);
+    expect(await page.getByLabel('Number of installments').inputValue()).toBe('5');
+
+    // 5 × £200.00 is not the balance of £1,250.00: the case refuses, the 5 rows come back as typed.
+    for (let i = 0; i < 5; i += 1) {
+      await plan.getByLabel(`Installment ${i + 1} due date`).fill(isoDay(7 * (i + 1)));
+      await plan.getByLabel(`Installment ${i + 1} amount (GBP)`).fill('200.00');
+    }
+    expect(await submit(page, 'form-payment-plan', 'Agree plan')).toBe(422);
+    expect(await dueDates.count()).toBe(5);
+    await expect(plan.getByLabel('Installment 5 amount (GBP)').inputValue()).resolves.toBe('200.00');
+    await expect(plan.getByLabel('Installment 5 due date').inputValue()).resolves.toBe(isoDay(35));
+
+    for (let i = 0; i < 5; i += 1) await plan.getByLabel(`Installment ${i + 1} amount (GBP)`).fill('250.00');
+    expect(await submit(page, 'form-payment-plan', 'Agree plan')).toBe(200);
+    await expect(page.locator('#status-message').textContent()).resolves.toBe('Payment plan agreed.');
+    await expect(page.locator('#holds tbody tr').count()).resolves.toBe(5);
+    expect((await state(invoiceId)).paymentPlan?.installments.map((installment) => [installment.dueDate, installment.amountMinor])).toEqual([1, 2, 3, 4, 5].map((week) => [isoDay(7 * week), 25_000]));
   });
 
   it('an admin writes a case off through the form; the page then shows the ended case and offers no command', async () => {

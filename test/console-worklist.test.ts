@@ -143,10 +143,15 @@ describe('the collector’s worklist', () => {
 });
 
 describe('call tasks, promises and the legal hand-off in the worklist (over HTTP)', () => {
+  /** The HTML of a section of the worklist page, filtered to `q`. */
+  async function sectionHtml(cookie: string, q: string, key: string): Promise<string> {
+    const html = await (await getPage(server.baseUrl, `/console?q=${encodeURIComponent(q)}`, cookie)).text();
+    return new RegExp(`<section id="section-${key}"[\\s\\S]*?</section>`).exec(html)?.[0] ?? '';
+  }
+
   /** The invoice numbers a section of the worklist page lists, filtered to `q`. */
   async function sectionRows(cookie: string, q: string, key: string): Promise<string[]> {
-    const html = await (await getPage(server.baseUrl, `/console?q=${encodeURIComponent(q)}`, cookie)).text();
-    const body = new RegExp(`<section id="section-${key}"[\\s\\S]*?</section>`).exec(html)?.[0] ?? '';
+    const body = await sectionHtml(cookie, q, key);
     return [...body.matchAll(/href="\/console\/cases\/[^"]+">([^<]+)<\/a>/g)].map((match) => match[1]!);
   }
 
@@ -174,5 +179,32 @@ describe('call tasks, promises and the legal hand-off in the worklist (over HTTP
     expect(promises).toEqual([number]);
     expect(await sectionRows(cookie, number, 'calls')).toEqual([]);
     expect(await eventually(() => sectionRows(cookie, number, 'legal'), (rows) => rows.length === 0, 20_000)).toEqual([]);
+  });
+
+  it('a promise to pay whose moment passed and a payment plan whose installment was missed are both under Broken promises, saying what was missed, until a call outcome is recorded', async () => {
+    const policy = secondScalePolicy({ steps: [{ id: 'later', offset: 'P90D', actions: [{ type: 'email' }] }] });
+    const start = async () => {
+      const made = await createOverdueInvoice(harness.prisma);
+      await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue: harness.taskQueue, args: [caseInput(made, policy)] });
+      return made.invoice;
+    };
+    const [promised, planned] = await Promise.all([start(), start()]);
+    const secondsFromNow = (seconds: number) => new Date(Date.now() + seconds * 1_000).toISOString();
+    const command = async (invoiceId: string, path: string, body: unknown) => expect((await api.call('POST', `/v1/cases/${invoiceId}/${path}`, { key: api.keys.collector, body })).status).toBe(200);
+    await command(promised.id, 'call-outcomes', { outcome: 'promise_to_pay', promiseDate: secondsFromNow(2), promisedAmountMinor: 50_000 });
+    // The policy's installment grace is 1 s: the plan defaults a second after its only installment's moment.
+    await command(planned.id, 'payment-plan', { installments: [{ dueDate: secondsFromNow(1), amountMinor: Number(planned.amountMinor) }] });
+    const { cookie } = await signIn(server.baseUrl, collector.email, collector.password);
+
+    expect(await eventually(() => sectionRows(cookie, promised.number, 'broken'), (rows) => rows.length === 1, 20_000)).toEqual([promised.number]);
+    expect(await sectionHtml(cookie, promised.number, 'broken')).toContain('Promised €500.00 by');
+    expect(await eventually(() => sectionRows(cookie, planned.number, 'broken'), (rows) => rows.length === 1, 20_000)).toEqual([planned.number]);
+    expect(await sectionHtml(cookie, planned.number, 'broken')).toContain('Payment plan installment 1 missed: €1,250.00 due');
+    expect(await sectionRows(cookie, planned.number, 'promises')).toEqual([]);
+
+    // A call after the break is the follow-up: the case leaves the section.
+    await command(planned.id, 'call-outcomes', { outcome: 'no_answer' });
+    expect(await eventually(() => sectionRows(cookie, planned.number, 'broken'), (rows) => rows.length === 0, 20_000)).toEqual([]);
+    expect(await sectionRows(cookie, promised.number, 'broken')).toEqual([promised.number]);
   });
 });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -12,8 +12,8 @@ import { caseInput, createOverdueInvoice, secondScalePolicy } from './support/fi
 import { type Accepted, type ProviderServers, startProviderServers } from './support/provider-servers.js';
 import { shrunkSendGridTiming } from './support/real-providers.js';
 import { suiteDataConverter } from './support/payload-encryption.js';
+import { spawnWorkerProcess } from './support/spawn-worker-process.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const prisma = createPrismaClient(inject('databaseUrl'));
 const taskQueue = `crash-${randomUUID()}`;
 const legalPartnerEmail = 'cases@lawfirm.example';
@@ -35,28 +35,8 @@ async function deliveredOnceSettled(providerAttempt: unknown, matches: (mail: Ac
 
 /** A worker in a process of its own; `env` adds settings (another task queue, CALL_MODE, LEGAL_PARTNER_EMAIL). */
 async function startWorkerProcess(env: Record<string, string> = {}): Promise<ChildProcess> {
-  // node --import tsx: one process (the tsx CLI would put a child under it that SIGKILL misses).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'], // stdin: the worker exits when this test process goes away (exit-with-parent)
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: inject('databaseUrl'),
-      WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
-      PAYLOAD_ENCRYPTION_KEYS: inject('payloadEncryptionKeys'),
-      PROVIDER_BASE_URL: servers.baseUrl,
-      SINK_DIR: `/tmp/${taskQueue}`,
-      SENDGRID_TIMING: JSON.stringify(sendgridTiming),
-      ...env,
-    },
-  });
+  const child = await spawnWorkerProcess({ TEMPORAL_TASK_QUEUE: taskQueue, PROVIDER_BASE_URL: servers.baseUrl, SINK_DIR: `/tmp/${taskQueue}`, SENDGRID_TIMING: JSON.stringify(sendgridTiming), ...env });
   workers.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => output, (text) => text.includes('ready'), 60_000);
   return child;
 }
 

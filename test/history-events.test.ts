@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
+import { attributesAtStart } from '../workflows/case-attributes.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { secondScaleDefaultPolicy } from './support/default-ladder.js';
 import { caseInput, createOverdueInvoice } from './support/fixtures.js';
@@ -11,8 +12,8 @@ import { onSuiteWorker, type WorkerHarness } from './support/worker.js';
  * legal hand-off on the real dev server, counted from the case's own history (bench/history-events.ts
  * prints the same by event type, beside a raw timer + activity ladder).
  */
-// Issue 11 asks for 12; the ladder measures 13.9 (111 events for 8 steps; README "History events per step" says where they go and what would reach 12). One event of margin.
-const MAX_EVENTS_PER_STEP = 14;
+// Issue 11 asks for at most 12; the ladder measures 11.75 (94 events for 8 steps, started as the API starts it; README "History events per step" says where they go).
+const MAX_EVENTS_PER_STEP = 12;
 
 let harness: WorkerHarness;
 onSuiteWorker((h) => (harness = h));
@@ -21,10 +22,13 @@ describe('history events per ladder step', () => {
   it(`the default ladder to legal hand-off makes at most ${MAX_EVENTS_PER_STEP} history events per step on average, and still records every action once, in order`, async () => {
     const policy = secondScaleDefaultPolicy();
     const made = await createOverdueInvoice(harness.prisma);
+    // Started as the API starts a case: with the search attributes it would publish first.
+    const input = caseInput(made, policy);
     const handle = await harness.client.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
       workflowId: collectionWorkflowId(made.invoice.id),
       taskQueue: harness.taskQueue,
-      args: [caseInput(made, policy)],
+      args: [input],
+      typedSearchAttributes: attributesAtStart(input, Date.now()),
     });
     const view = await handle.result();
     expect(view.closed?.reason).toBe('legal_handoff');

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
@@ -17,6 +16,7 @@ import { collectionWorkflowType, recordPaymentUpdate } from '../workflows/defini
 import { createApiHarness, invoiceBody } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { freePort } from './support/free-port.js';
+import { spawnMainProcess } from './support/spawn-worker-process.js';
 import { createWorkerHarness, type WorkerHarness } from './support/worker.js';
 
 /**
@@ -198,13 +198,7 @@ describe('tracing configured with an OTLP endpoint', () => {
     const key = generateApiKey();
     await prisma.apiKey.create({ data: { name: `traces-${randomUUID().slice(0, 8)}`, role: 'system', keyHash: hashApiKey(key) } });
     const env = {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: inject('databaseUrl'),
-      PAYLOAD_ENCRYPTION_KEYS: inject('payloadEncryptionKeys'),
       SINK_DIR: `/tmp/${taskQueue}`,
       API_HOST: '127.0.0.1',
       API_PORT: String(apiPort),
@@ -212,8 +206,7 @@ describe('tracing configured with an OTLP endpoint', () => {
       // The batch processor's delay (default 5 s), read by the SDK from the environment.
       OTEL_BSP_SCHEDULE_DELAY: '200',
     };
-    // node --import tsx: one process each, so the kill below reaches the process itself.
-    const children = ['api/main.ts', 'worker/main.ts'].map((main) => spawn(process.execPath, ['--import', 'tsx', main], { cwd: new URL('..', import.meta.url).pathname, stdio: 'ignore', env }));
+    const children = [spawnMainProcess('api/main.ts', env), spawnMainProcess('worker/main.ts', env)];
     try {
       const health = await eventually(() => fetch(`http://127.0.0.1:${apiPort}/health`).then((response) => response.status, () => 0), (status) => status === 200, 60_000);
       expect(health).toBe(200);

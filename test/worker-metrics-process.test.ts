@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, expect, inject, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
 import { freePort } from './support/free-port.js';
+import { spawnMainProcess } from './support/spawn-worker-process.js';
 
-const root = new URL('..', import.meta.url).pathname;
 let stop: (() => void) | undefined;
 afterAll(() => stop?.());
 
@@ -14,23 +13,7 @@ it('npm run worker with TEMPORAL_METRICS_ADDRESS and WORKER_METRICS_ADDRESS serv
   const sdkAddress = `127.0.0.1:${await freePort()}`;
   const workerAddress = `127.0.0.1:${await freePort()}`;
   const taskQueue = `metrics-${randomUUID()}`;
-  // node --import tsx: one process, so the kill below reaches the worker itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: root,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: inject('databaseUrl'),
-      PAYLOAD_ENCRYPTION_KEYS: inject('payloadEncryptionKeys'),
-      SINK_DIR: `/tmp/${taskQueue}`,
-      TEMPORAL_METRICS_ADDRESS: sdkAddress,
-      WORKER_METRICS_ADDRESS: workerAddress,
-    },
-  });
+  const child = spawnMainProcess('worker/main.ts', { TEMPORAL_TASK_QUEUE: taskQueue, SINK_DIR: `/tmp/${taskQueue}`, TEMPORAL_METRICS_ADDRESS: sdkAddress, WORKER_METRICS_ADDRESS: workerAddress });
   stop = () => child.kill('SIGKILL');
 
   // The worker bundles the workflows at start; series of its task queue show once it polls.

@@ -74,6 +74,17 @@ const local = proxyLocalActivities<Pick<CollectionActivities, 'recordCaseEvents'
   summary: 'Write to the collections database',
 });
 
+/**
+ * The legal hand-off of new cases: a packet written and one call to the partner, usually well under
+ * a second. Retried as before; a retry further off than a minute waits on a timer (the SDK's local
+ * retry threshold), and the worker keeps a long call's workflow task alive.
+ */
+const localLegal = proxyLocalActivities<Pick<CollectionActivities, 'handOffToLegal'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
+  summary: 'Hand the case to the legal partner',
+});
+
 export const localActivities = {
   /** A command's batch still goes through the commands queue; the ladder's own runs locally. */
   recordCaseEvents: {
@@ -91,6 +102,7 @@ export const localActivities = {
       return local.requestDelivery.executeWithOptions(options, [input]);
     },
   },
+  handOffToLegal: localLegal.handOffToLegal,
 };
 
 /** Each stub also has `executeWithOptions({ summary }, args)`: the workflow names each call in words for the UI. */

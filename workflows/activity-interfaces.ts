@@ -71,6 +71,15 @@ export interface DeliverMessageRequest {
   readonly invoices?: readonly InvoiceLine[];
   /** Refuse to send (OUTSIDE_SENDING_WINDOW) unless this window is open at the moment of sending. */
   readonly sendingWindow?: { readonly window: SendingWindow; readonly timezone: string; readonly holidays: readonly string[] };
+  /** Each case's `step_sent` audit row, written once the provider has the message (the provider's id and whether an earlier attempt sent it are added then). */
+  readonly sentEvents?: readonly SentEventRecord[];
+}
+
+export interface SentEventRecord {
+  readonly invoiceId: string;
+  readonly idempotencyKey: string;
+  readonly sequence: number;
+  readonly details: { [key: string]: JsonValue };
 }
 
 export interface DeliveryReceipt {
@@ -87,6 +96,8 @@ export interface PostLateFeeRequest {
   readonly currency: string;
   readonly balanceAfterMinor: number;
   readonly rule: { [key: string]: JsonValue };
+  /** The fee's audit row, written in the posting's transaction. */
+  readonly event?: CollectionEventRecord;
 }
 
 /** A waiver: a negative ledger entry, keyed so a retry posts it once. */

@@ -44,6 +44,7 @@ import { deadlineEnds } from '../domain/deadline.js';
 import { dueDateAnchor, firstStepToRun, nextAllowedMoment, windowForChannel } from '../domain/schedule.js';
 import { activities, localActivities } from './activities.js';
 import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
+import { caseSchedule, identityAttributes, standingAttributes } from './case-attributes.js';
 import { caseView, describeTimedEvent } from './case-view.js';
 import {
   agreePaymentPlanUpdate,
@@ -67,6 +68,7 @@ import {
   RECIPIENT_UNDELIVERABLE,
   ONE_VOICE_PER_CUSTOMER,
   FEWER_HISTORY_EVENTS,
+  AUDIT_WITH_THE_ACTION,
   OUTSIDE_SENDING_WINDOW,
   WINDOW_AT_SEND_TIME,
   resumeSignal,
@@ -85,6 +87,8 @@ import { searchAttributes } from './search-attributes.js';
 
 const DAY = 86_400_000;
 
+type AuditEventFields = Omit<CollectionEventRecord, 'invoiceId' | 'idempotencyKey' | 'occurredAt' | 'sequence'> & { occurredAt?: string };
+
 /**
  * One durable case per overdue invoice. It sleeps until the next thing the policy or the case
  * waits for (a step, an installment, the end of a pause or of a promise), wakes at once for any
@@ -98,10 +102,12 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const timezone = input.customer.timezone;
   const workflowId = workflowInfo().workflowId;
   const dueAt = dueDateAnchor(input.dueDate, timezone);
-  const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
-  const holidays = input.holidays ?? [];
+  // New runs record one patch marker for every change up to it; runs from before ask each patch in its place, as they did.
+  const current = patched(AUDIT_WITH_THE_ACTION);
+  const since = (patchId: string): boolean => current || patched(patchId);
   // Windowed sends spread by invoice id; cases started before this change keep the times they had.
-  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0, holidays, ...(patched('spread-sends-in-window') ? { spreadKey: input.invoiceId } : {}) };
+  const schedule = caseSchedule(input, since('spread-sends-in-window'));
+  const { anchorMillis, holidays } = schedule;
 
   let state: CaseState = input.carried?.state ?? initialCaseState(input);
   let eventSequence = input.carried?.eventSequence ?? 0;
@@ -116,15 +122,23 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const context = (): CommandContext => ({ now: Date.now(), policy, timezone, anchorMillis });
   const view = (): CaseView => caseView(input, state, nextTimedEvent(state, schedule, Date.now()), Date.now(), dueAt);
 
-  function record(event: Omit<CollectionEventRecord, 'invoiceId' | 'idempotencyKey' | 'occurredAt'> & { occurredAt?: string }): void {
+  /** The next place in the case's audit order, for a row the case writes or one an action's activity writes for it. */
+  function reserveSequence(): number {
     eventSequence += 1;
-    pendingEvents.push({
-      invoiceId: input.invoiceId,
-      idempotencyKey: `${workflowId}:event:${eventSequence}`,
-      sequence: eventSequence,
-      occurredAt: new Date().toISOString(),
-      ...event,
-    });
+    return eventSequence;
+  }
+
+  function auditEvent(event: AuditEventFields, sequence = reserveSequence()): CollectionEventRecord {
+    return { invoiceId: input.invoiceId, idempotencyKey: auditKey(sequence), sequence, occurredAt: new Date().toISOString(), ...event };
+  }
+
+  function auditKey(sequence: number): string {
+    return `${workflowId}:event:${sequence}`;
+  }
+
+  /** Queues an audit row for the next batch; `sequence` when its place was reserved earlier (an action that did not happen after all). */
+  function record(event: AuditEventFields, sequence?: number): void {
+    pendingEvents.push(auditEvent(event, sequence));
   }
 
   /** Applies a command's result: the new state, its audit event, and a wake-up for the main loop. */
@@ -256,7 +270,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     const payments = pendingPayments.splice(0);
     const records = pendingRecords.splice(0);
     // Histories from before local writes replay their scheduled activities.
-    const writer = patched(FEWER_HISTORY_EVENTS) ? localActivities : activities;
+    const writer = since(FEWER_HISTORY_EVENTS) ? localActivities : activities;
     await writer.recordCaseEvents.executeWithOptions({ summary: `Record ${events.map((e) => e.kind).join(', ') || 'payments'}; balance ${state.balanceMinor} ${state.currency} minor units` }, [
       { invoiceId: input.invoiceId, events, payments, invoice: { balanceMinor: state.balanceMinor, status: invoiceStatus(state) }, ...(records.length ? { records } : {}) },
     ]);
@@ -264,17 +278,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
 
   function publish(next: TimedEvent | undefined): void {
     const now = Date.now();
-    const pairs: SearchAttributeUpdatePair[] = [
-      ...openingAttributes.splice(0),
-      { key: searchAttributes.stage, value: stageOf(state, now, dueAt) },
-      { key: searchAttributes.amountDueMinor, value: state.balanceMinor },
-      { key: searchAttributes.nextActionAt, value: next ? new Date(next.at) : null },
-      { key: searchAttributes.disputed, value: Boolean(state.dispute) },
-      { key: searchAttributes.paused, value: Boolean(state.pause) },
-      { key: searchAttributes.inPaymentPlan, value: Boolean(state.plan) },
-    ];
+    const pairs = [...openingAttributes.splice(0), ...standingAttributes(state, next, now, dueAt)];
     // Each upsert is a history event: new runs write only what changed (often nothing but the next action's time).
-    if (!patched(FEWER_HISTORY_EVENTS)) upsertSearchAttributes(pairs);
+    if (!since(FEWER_HISTORY_EVENTS)) upsertSearchAttributes(pairs);
     else {
       const changedPairs = pairs.filter((pair) => !sameAttributeValue(workflowInfo().typedSearchAttributes.get(pair.key), pair.value));
       if (changedPairs.length > 0) upsertSearchAttributes(changedPairs);
@@ -289,14 +295,7 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   // New runs upsert them with the first publish (one event, not two).
   const openingAttributes: SearchAttributeUpdatePair[] = [];
   if (!input.carried) {
-    (patched(FEWER_HISTORY_EVENTS) ? (pairs: SearchAttributeUpdatePair[]) => void openingAttributes.push(...pairs) : upsertSearchAttributes)([
-      { key: searchAttributes.invoiceId, value: input.invoiceId },
-      { key: searchAttributes.invoiceNumber, value: input.invoiceNumber },
-      { key: searchAttributes.customerId, value: customer.customerId },
-      { key: searchAttributes.currency, value: input.currency },
-      { key: searchAttributes.policyName, value: `${policy.name}@${policy.version}` },
-      { key: searchAttributes.dueDate, value: new Date(`${input.dueDate}T00:00:00Z`) },
-    ]);
+    (since(FEWER_HISTORY_EVENTS) ? (pairs: SearchAttributeUpdatePair[]) => void openingAttributes.push(...pairs) : upsertSearchAttributes)(identityAttributes(input));
   }
 
   // --- main loop ---------------------------------------------------------------------------
@@ -393,7 +392,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     }
     const key = actionKey(step.id, type);
     if (type === 'legal_handoff') {
-      const { partner, reference } = await activities.handOffToLegal.executeWithOptions({ summary: `Hand invoice ${input.invoiceNumber} of ${customer.name} to the legal partner` }, [
+      // New runs hand over in a local activity: one marker in the task, not an activity's three events and a task of their own.
+      const { partner, reference } = await (current ? localActivities : activities).handOffToLegal.executeWithOptions({ summary: `Hand invoice ${input.invoiceNumber} of ${customer.name} to the legal partner` }, [
         { idempotencyKey: key, invoiceId: input.invoiceId, reason: `policy step ${step.id}` },
       ]);
       state = withAction({ ...state, closed: { reason: 'legal_handoff', at: Date.now() } }, { stepId: step.id, action: type, status: 'sent', at: Date.now(), channel: partner, providerMessageId: reference });
@@ -443,11 +443,14 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       // `created: false` can only mean that an earlier attempt of this very call posted the entry
       // before its answer was lost (the workflow never asks twice for a key whose answer it saw:
       // see stepActionsDone), so the case takes the fee either way and the audit says which.
-      const { created } = await (patched(FEWER_HISTORY_EVENTS) ? localActivities : activities).postLateFee.executeWithOptions({ summary: `Post a late fee of ${fee} ${state.currency} minor units on invoice ${input.invoiceNumber}` }, [
-        { idempotencyKey: key, invoiceId: input.invoiceId, amountMinor: fee, currency: state.currency, balanceAfterMinor, rule: toJson(rule) },
+      const posted = { category: 'action', kind: 'late_fee_posted', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feeMinor: fee, balanceAfterMinor } } as const;
+      // New runs: the posting writes its audit row in its own transaction (one marker, no batch of its own).
+      const event = current ? auditEvent(posted) : undefined;
+      const { created } = await (since(FEWER_HISTORY_EVENTS) ? localActivities : activities).postLateFee.executeWithOptions({ summary: `Post a late fee of ${fee} ${state.currency} minor units on invoice ${input.invoiceNumber}` }, [
+        { idempotencyKey: key, invoiceId: input.invoiceId, amountMinor: fee, currency: state.currency, balanceAfterMinor, rule: toJson(rule), ...(event ? { event } : {}) },
       ]);
       state = withAction({ ...state, balanceMinor: balanceAfterMinor, feesMinor: state.feesMinor + fee }, { stepId: occurrenceId, action: 'late_fee', status: 'sent', at: Date.now(), note: `${fee} minor units` });
-      record({ category: 'action', kind: 'late_fee_posted', action: 'late_fee', actor: 'system', details: { occurrence: occurrenceId, feeMinor: fee, balanceAfterMinor, ...(created ? {} : { postedByEarlierAttempt: true }) } });
+      if (!event) record({ ...posted, details: { ...posted.details, ...(created ? {} : { postedByEarlierAttempt: true }) } });
     }
     state = { ...state, feeOccurrences: state.feeOccurrences + 1 };
   }
@@ -469,9 +472,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     const stopped = () => Boolean(state.closed) || (action === 'installment_reminder' ? holdsPlanClock(state) : action !== 'receipt' && isHeld(state, Date.now()));
     // Every message leaves through the customer's correspondence workflow; histories from before it replay the direct path.
     // A receipt is sent because the case closed: nothing withdraws it.
-    if (patched(ONE_VOICE_PER_CUSTOMER)) return deliverThroughCorrespondence(stepId, action, template, key, channels, wanted, action === 'receipt' ? () => false : stopped, installment);
+    if (since(ONE_VOICE_PER_CUSTOMER)) return deliverThroughCorrespondence(stepId, action, template, key, channels, wanted, action === 'receipt' ? () => false : stopped, installment);
     // Receipts are transactional: they go at once, whatever the hour. Histories from before this rule replay without it.
-    const windowed = action !== 'receipt' && patched(WINDOW_AT_SEND_TIME);
+    const windowed = action !== 'receipt' && since(WINDOW_AT_SEND_TIME);
     channelLoop: for (const channel of channels) {
       const window = windowed ? windowForChannel(channel, policy) : undefined;
       for (;;) {
@@ -533,6 +536,8 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       const requestId = channel === wanted ? key : `${key}:fallback-${channel}`;
       const window = kind === 'collection' ? windowForChannel(channel, policy) : undefined;
       const caps = policy.contactCaps;
+      // New runs: the delivery that sends writes the case's `step_sent` row in this place of its audit order.
+      const sentSequence = current ? reserveSequence() : undefined;
       const request: DeliveryRequest = {
         requestId,
         caseWorkflowId: workflowId,
@@ -548,8 +553,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
         holidays,
         ...(kind === 'collection' && caps ? { caps: { perWeek: caps.perWeek, perWeekPerChannel: caps.perWeekPerChannel, minimumGapMillis: approximateMillis(caps.minimumGap) } } : {}),
         ...(installment ? { installment } : {}),
+        ...(sentSequence ? { sentEvent: { idempotencyKey: auditKey(sentSequence), sequence: sentSequence, details: { stepId, template, wanted, channel } } } : {}),
       };
-      await (patched(FEWER_HISTORY_EVENTS) ? localActivities : activities).requestDelivery.executeWithOptions({ summary: `Ask the customer's correspondence for ${channel} "${template}" about invoice ${input.invoiceNumber}` }, [{ customer, request }]);
+      await (since(FEWER_HISTORY_EVENTS) ? localActivities : activities).requestDelivery.executeWithOptions({ summary: `Ask the customer's correspondence for ${channel} "${template}" about invoice ${input.invoiceNumber}` }, [{ customer, request }]);
       await condition(() => deliveryOutcomes.has(requestId) || stopped());
       if (!deliveryOutcomes.has(requestId)) {
         // A payment or hold came first: withdraw, then take whatever the correspondence answers (it may have sent already).
@@ -559,33 +565,39 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       const outcome = deliveryOutcomes.get(requestId)!;
       deliveryOutcomes.delete(requestId);
       if (outcome.status === 'withdrawn') {
-        record({ category: 'action', kind: 'step_withdrawn', action: channel, actor: 'system', details: { stepId, channel, reason: state.closed ? `the case closed (${state.closed.reason})` : 'the case is on hold' } });
+        record({ category: 'action', kind: 'step_withdrawn', action: channel, actor: 'system', details: { stepId, channel, reason: state.closed ? `the case closed (${state.closed.reason})` : 'the case is on hold' } }, sentSequence);
         return false;
       }
       if (outcome.status === 'sent') {
-        noteSent({ stepId, action, template, wanted, channel, provider: outcome.provider, providerMessageId: outcome.providerMessageId, alreadySent: outcome.alreadySent }, { messageKey: outcome.messageKey, invoicesInMessage: outcome.invoiceCount, waitedFor: [...outcome.waitedFor] });
+        const sent = { stepId, action, template, wanted, channel, provider: outcome.provider, providerMessageId: outcome.providerMessageId, alreadySent: outcome.alreadySent };
+        noteSent(sent, sentSequence ? 'written by the delivery' : { messageKey: outcome.messageKey, invoicesInMessage: outcome.invoiceCount, waitedFor: [...outcome.waitedFor] });
         return true;
       }
-      noteUndeliverable({ stepId, action, channel, reason: outcome.reason, fallingBack: channel !== channels.at(-1) });
+      noteUndeliverable({ stepId, action, channel, reason: outcome.reason, fallingBack: channel !== channels.at(-1) }, sentSequence);
     }
     return true;
   }
 
-  /** A message left for this action: in the case's recent actions, as a notice, and in the audit log (alreadySent: an earlier attempt reached the provider; still one message). */
+  /**
+   * A message left for this action: in the case's recent actions, as a notice, and in the audit log
+   * (alreadySent: an earlier attempt reached the provider; still one message), unless the delivery
+   * that sent it wrote the audit row itself.
+   */
   function noteSent(
     sent: { stepId: string; action: ActionRecord['action']; template: string; wanted: Channel; channel: Channel; provider: string; providerMessageId: string; alreadySent: boolean },
-    merged: { messageKey: string; invoicesInMessage: number; waitedFor: string[] } | Record<string, never> = {},
+    merged: { messageKey: string; invoicesInMessage: number; waitedFor: string[] } | Record<string, never> | 'written by the delivery' = {},
   ): void {
     const { stepId, action, template, wanted, channel, provider, providerMessageId, alreadySent } = sent;
     state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId });
     noteNoticeSent(action, channel, template);
+    if (merged === 'written by the delivery') return;
     record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider, providerMessageId, details: { stepId, template, wanted, channel, ...merged, ...(alreadySent ? { sentByEarlierAttempt: true } : {}) } });
   }
 
   /** The recipient proved undeliverable on this channel: that contact point is skipped from now on. */
-  function noteUndeliverable({ stepId, action, channel, reason, fallingBack }: { stepId: string; action: ActionRecord['action']; channel: Channel; reason: string; fallingBack: boolean }): void {
+  function noteUndeliverable({ stepId, action, channel, reason, fallingBack }: { stepId: string; action: ActionRecord['action']; channel: Channel; reason: string; fallingBack: boolean }, sequence?: number): void {
     state = withAction(withUnreachable(state, contactPointOf(channel)), { stepId, action, status: 'failed', at: Date.now(), channel, note: reason });
-    record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason, fallingBack } });
+    record({ category: 'action', kind: 'step_failed', action: channel, actor: 'system', details: { stepId, channel, reason, fallingBack } }, sequence);
   }
 
   /** Waits until the window is open now; false if `stopped` (a hold, the end of the case) comes first. */

@@ -12,10 +12,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { type Dispatch, groupKey, nextDispatch, recentSends } from '../domain/correspondence/dispatch.js';
-import type { DeliveryOutcome, DeliveryRequest, SentRecord } from '../domain/correspondence/requests.js';
+import type { DeliveryOutcome, DeliveryRequest, SentRecord, WaitReason } from '../domain/correspondence/requests.js';
 import { dueDateAnchor } from '../domain/schedule.js';
 import { activities } from './activities.js';
-import type { MessageChannel } from './activity-interfaces.js';
+import type { MessageChannel, SentEventRecord } from './activity-interfaces.js';
 import {
   type CorrespondenceAnswer,
   correspondenceCaseClosedSignal,
@@ -172,6 +172,7 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
               ...(first.installment ? { installment: first.installment } : {}),
             },
             ...(group.length > 1 ? { invoices: group.map((r) => r.line) } : {}),
+            ...sentEventsOf(group, messageKey, plan.waitedFor),
             ...(first.kind === 'collection' && first.window ? { sendingWindow: { window: first.window, timezone: first.timezone, holidays: first.holidays } } : {}),
           },
         ],
@@ -214,4 +215,12 @@ export async function correspondenceWorkflow(input: CorrespondenceInput): Promis
     if (wait > 0 && (await condition(() => changed, wait, { summary: `Until the next message to the customer (${next.waitedFor.join(', ') || 'due'})` }))) continue;
     await dispatch(next);
   }
+}
+
+/** The `step_sent` rows the cases of this message left to the delivery (cases started before that record their own). */
+function sentEventsOf(group: readonly DeliveryRequest[], messageKey: string, waitedFor: readonly WaitReason[]): { sentEvents?: SentEventRecord[] } {
+  const sentEvents = group.flatMap(({ sentEvent, line }) =>
+    sentEvent ? [{ invoiceId: line.invoiceId, idempotencyKey: sentEvent.idempotencyKey, sequence: sentEvent.sequence, details: { ...sentEvent.details, messageKey, invoicesInMessage: group.length, waitedFor: [...waitedFor] } }] : [],
+  );
+  return sentEvents.length > 0 ? { sentEvents } : {};
 }

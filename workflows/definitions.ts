@@ -222,3 +222,11 @@ export const ONE_VOICE_PER_CUSTOMER = 'one-voice-per-customer';
  * own), and search attributes are upserted only when one of them changed, once per workflow task.
  */
 export const FEWER_HISTORY_EVENTS = 'fewer-history-events';
+/**
+ * Workflow patch id, one marker for what a new case does differently (each patch costs a marker
+ * and an upsert of `TemporalChangeVersion`): every patch above applies without being asked, the
+ * delivery that sends a message writes the case's `step_sent` audit row (its sequence reserved
+ * when the case asked), the late fee's posting writes its own audit row, and the legal hand-off
+ * runs as a local activity. Runs started before it ask the patches above one by one, as they did.
+ */
+export const AUDIT_WITH_THE_ACTION = 'audit-with-the-action';

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ConsoleEnv } from './auth/env.js';
 import type { ConsoleUser } from './auth/users.js';
 
@@ -70,7 +71,7 @@ export const Layout: FC<LayoutProps> = ({ title, current, user, csrfToken, child
 );
 
 /** Renders a whole page (doctype and shell) for the signed-in user of `c`, if any. */
-export function renderPage(c: Context<ConsoleEnv>, props: Omit<LayoutProps, 'user' | 'csrfToken'>, status: 200 | 400 | 403 | 404 | 409 | 422 | 429 = 200) {
+export function renderPage(c: Context<ConsoleEnv>, props: Omit<LayoutProps, 'user' | 'csrfToken'>, status: ContentfulStatusCode = 200) {
   const session = c.get('consoleSession');
   return c.html(
     <>

@@ -31,8 +31,11 @@ export const resolveDisputeSchema = z
   .refine((r) => r.resolution !== 'credit' || r.creditMinor !== undefined, { message: 'a credit needs creditMinor', path: ['creditMinor'] })
   .openapi('ResolveDispute');
 
+/** The most installments a payment plan may have (the console's plan form offers at most as many rows). */
+export const MAX_INSTALLMENTS = 120;
+
 export const agreePaymentPlanSchema = z
-  .object({ installments: z.array(z.object({ dueDate: deadline, amountMinor: minorUnits }).strict()).min(1, 'a plan needs at least one installment').max(120, 'at most 120 installments') })
+  .object({ installments: z.array(z.object({ dueDate: deadline, amountMinor: minorUnits }).strict()).min(1, 'a plan needs at least one installment').max(MAX_INSTALLMENTS, `at most ${MAX_INSTALLMENTS} installments`) })
   .strict()
   .openapi('AgreePaymentPlan');
 

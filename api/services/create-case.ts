@@ -6,6 +6,7 @@ import { choosePolicy } from '../../domain/policy-selection.js';
 import { type CustomerPause, type InvoiceStatus, Prisma, type PrismaClient } from '../../prisma/client.js';
 import type { collectionWorkflow } from '../../workflows/collection-workflow.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
+import { attributesAtStart } from '../../workflows/case-attributes.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
 import { caseInputFromRows } from './case-input.js';
@@ -185,11 +186,14 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     ? { id: row.pause_id, customerId: customer.id, reason: row.pause_reason!, pausedBy: row.pause_paused_by!, pausedAt: row.pause_paused_at!, until: row.pause_until, resumedBy: null, resumedAt: null }
     : null;
   let started = true;
+  const input = { ...caseInputFromRows(invoice, customer, policy), ...(customerPause ? { startPaused: casePauseCommand(customerPause, customerPause.pausedBy) } : {}) };
   try {
     await temporal.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
       workflowId,
       taskQueue,
-      args: [{ ...caseInputFromRows(invoice, customer, policy), ...(customerPause ? { startPaused: casePauseCommand(customerPause, customerPause.pausedBy) } : {}) }],
+      args: [input],
+      // What the case would publish in its first task: searchable at once, and one history event fewer.
+      typedSearchAttributes: attributesAtStart(input, Date.now()),
       staticSummary: `Collect invoice ${invoice.number} from ${customer.name}`,
       staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
       // The SDK's default (ALLOW_DUPLICATE) would start a fresh ladder once the first run closed.

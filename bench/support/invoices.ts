@@ -7,6 +7,7 @@ import { caseInputFromRows } from '../../api/services/case-input.js';
 import { defaultPolicy } from '../../domain/default-policy.js';
 import type { CollectionPolicy } from '../../domain/policy.js';
 import { type InvoiceBody, invoiceBody as testInvoiceBody } from '../../test/support/invoice-body.js';
+import type { Stack } from './stack.js';
 
 export type { InvoiceBody };
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
@@ -31,6 +32,28 @@ export function rawStart(client: Client, taskQueue: string, body: InvoiceBody, p
     staticDetails: `Created by bench; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });
+}
+
+/**
+ * POST /v1/invoices/bulk of every body (in calls of at most 5,000, the schema's limit); throws
+ * unless every row was created. `resendFailed`: rows answered `failed` (a server-side error) are
+ * sent again, up to three times, as the API tells a client to; then `existing` counts as done too.
+ */
+export async function bulkImport(stack: Pick<Stack, 'api'>, bodies: readonly InvoiceBody[], { resendFailed = false } = {}): Promise<void> {
+  const maxPerCall = 5_000;
+  for (let i = 0; i < bodies.length; i += maxPerCall) {
+    let batch = bodies.slice(i, i + maxPerCall);
+    for (let attempt = 0; ; attempt++) {
+      const { status, body } = await stack.api('POST', '/v1/invoices/bulk', { invoices: batch });
+      const { summary, results } = body as { summary?: Record<string, number>; results?: { index: number; status: string }[] };
+      const done = (summary?.created ?? 0) + (attempt > 0 ? (summary?.existing ?? 0) : 0);
+      if (status === 200 && done === batch.length) break;
+      const failed = results?.filter((r) => r.status === 'failed') ?? [];
+      if (status !== 200 || !resendFailed || attempt === 3 || done + failed.length !== batch.length) throw new Error(`bulk import answered ${status}: ${JSON.stringify(summary ?? body)}`);
+      console.log(`  bulk import: ${failed.length} rows failed, sending them again`);
+      batch = failed.map((r) => batch[r.index]!);
+    }
+  }
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

@@ -25,6 +25,8 @@ export interface Figure {
   readonly raw: Summary;
   /** ours.median / raw.median. */
   readonly ratio: number;
+  /** What the two sides are when they are not ours and raw Temporal (like "backlog" and "no backlog"). */
+  readonly sides?: readonly [string, string];
 }
 
 export interface BenchResult {
@@ -44,10 +46,10 @@ export function summarise(samples: readonly number[]): Summary {
   return { samples: [...samples], min: sorted[0] ?? NaN, median, max: sorted.at(-1) ?? NaN };
 }
 
-export function figure(label: string, unit: string, higherIsBetter: boolean, ours: readonly number[], raw: readonly number[]): Figure {
+export function figure(label: string, unit: string, higherIsBetter: boolean, ours: readonly number[], raw: readonly number[], sides?: readonly [string, string]): Figure {
   const o = summarise(ours);
   const r = summarise(raw);
-  return { label, unit, higherIsBetter, ours: o, raw: r, ratio: o.median / r.median };
+  return { label, unit, higherIsBetter, ours: o, raw: r, ratio: o.median / r.median, ...(sides ? { sides } : {}) };
 }
 
 /** Runs `rounds` of each side, alternating ours, raw, ours, raw…, and returns their samples. */
@@ -64,10 +66,12 @@ const fmt = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : Math
 const line = (s: Summary, unit: string) => `${fmt(s.min)} / ${fmt(s.median)} / ${fmt(s.max)} ${unit}`;
 
 export function printFigure(f: Figure): void {
+  const [ours, raw] = f.sides ?? ['ours', 'raw'];
+  const width = Math.max(ours.length, raw.length);
   console.log(`${f.label}`);
-  console.log(`  ours (min / median / max): ${line(f.ours, f.unit)}   [${f.ours.samples.map(fmt).join(', ')}]`);
-  console.log(`  raw  (min / median / max): ${line(f.raw, f.unit)}   [${f.raw.samples.map(fmt).join(', ')}]`);
-  console.log(`  ratio of medians ours/raw: ${f.ratio.toFixed(2)}× (${f.higherIsBetter ? 'higher' : 'lower'} is better)`);
+  console.log(`  ${ours.padEnd(width)} (min / median / max): ${line(f.ours, f.unit)}   [${f.ours.samples.map(fmt).join(', ')}]`);
+  console.log(`  ${raw.padEnd(width)} (min / median / max): ${line(f.raw, f.unit)}   [${f.raw.samples.map(fmt).join(', ')}]`);
+  console.log(`  ratio of medians ${ours}/${raw}: ${f.ratio.toFixed(2)}× (${f.higherIsBetter ? 'higher' : 'lower'} is better)`);
 }
 
 export function machineNow(): { load: number[]; uptime: string } {

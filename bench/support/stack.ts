@@ -15,6 +15,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { generateApiKey, hashApiKey } from '../../api/auth/api-keys.js';
 import { LocalSinkLegalPartner } from '../../activities/providers/legal-partner.js';
 import { localSinks } from '../../activities/providers/local-sink.js';
+import type { Senders } from '../../activities/providers/types.js';
 import { encryptingDataConverter } from '../../codec/data-converter.js';
 import { encryptionKeyList } from '../../config/encryption-keys.js';
 import { createPrismaClient, type PrismaClient } from '../../prisma/client.js';
@@ -49,6 +50,33 @@ export interface Stack {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/** What a bench stops at its end; a part it never set up (or another `finally` stops) is left out. */
+export interface BenchParts {
+  readonly workers?: readonly { shutdown(): void }[];
+  /** The workers' `run()`, awaited after their shutdown so in-flight tasks finish. */
+  readonly running?: Promise<unknown>;
+  readonly connections?: readonly { close(): Promise<void> }[];
+  readonly prisma?: PrismaClient;
+  readonly temporal?: { stop(): Promise<void> };
+  readonly database?: { drop(): Promise<void> };
+  readonly sinkDir?: string;
+  /** Stopped last: the bench's database lives in it. */
+  readonly postgres?: { stop(): Promise<void> };
+}
+
+/**
+ * The one teardown of every bench: workers first (they use the connections), then the connections
+ * and Prisma, then the Temporal server, the database and the sink folder, then PostgreSQL. A part
+ * that fails to stop does not keep the others running.
+ */
+export async function stopBenchParts(parts: BenchParts): Promise<void> {
+  for (const worker of parts.workers ?? []) worker.shutdown();
+  await parts.running?.catch(() => undefined);
+  await Promise.allSettled([...(parts.connections ?? []).map((connection) => connection.close()), parts.prisma?.$disconnect()]);
+  await Promise.allSettled([parts.temporal?.stop(), parts.database?.drop(), parts.sinkDir === undefined ? undefined : rm(parts.sinkDir, { recursive: true, force: true })]);
+  await parts.postgres?.stop();
+}
+
 async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -60,8 +88,12 @@ async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): 
   throw new Error(`the API did not answer /health within ${timeoutMs} ms`);
 }
 
-/** `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes. */
-export async function startStack(options: { worker?: boolean; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; temporalInMemory?: boolean } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+/**
+ * `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes.
+ * `wrapSinks`: the worker's senders made from the local sinks (a provider stand-in for one channel).
+ * `temporalInMemory`: the dev server's SQLite in memory (benches with tens of thousands of workflows).
+ */
+export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; temporalInMemory?: boolean } = {}): Promise<Stack & { worker?: CollectionWorker }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
@@ -103,7 +135,7 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
   let worker: CollectionWorker | undefined;
   let running: Promise<void> | undefined;
   if (options.worker) {
-    worker = await createCollectionWorker({ connection: nativeConnection, namespace: temporal.namespace, taskQueue, prisma, senders: localSinks(sinkDir), legalPartner: new LocalSinkLegalPartner(sinkDir), dataConverter });
+    worker = await createCollectionWorker({ connection: nativeConnection, namespace: temporal.namespace, taskQueue, prisma, senders: (options.wrapSinks ?? ((sinks) => sinks))(localSinks(sinkDir)), legalPartner: new LocalSinkLegalPartner(sinkDir), dataConverter });
     running = worker.run();
   }
 
@@ -140,14 +172,10 @@ export async function startStack(options: { worker?: boolean; apiEnv?: Record<st
       });
     },
     async stop() {
-      worker?.shutdown();
-      await running?.catch(() => undefined);
       process.removeListener('exit', killApi);
       api.kill('SIGTERM');
       if (api.exitCode === null) await once(api, 'exit');
-      await Promise.allSettled([connection.close(), nativeConnection.close(), prisma.$disconnect()]);
-      await Promise.allSettled([temporal.stop(), database.drop(), rm(sinkDir, { recursive: true, force: true })]);
-      await postgres.stop();
+      await stopBenchParts({ workers: worker ? [worker] : [], running, connections: [connection, nativeConnection], prisma, temporal, database, sinkDir, postgres });
     },
   };
 }

@@ -48,6 +48,8 @@ export interface DeliveryRequest {
   readonly caps?: ContactCaps;
   /** Installment reminders carry the installment they are about. */
   readonly installment?: { readonly sequence: number; readonly dueDate: string; readonly amountMinor: number };
+  /** The case's `step_sent` audit row, in the place of its audit order the case reserved: the delivery that sends the message writes it. */
+  readonly sentEvent?: { readonly idempotencyKey: string; readonly sequence: number; readonly details: Readonly<Record<string, string>> };
 }
 
 /** Why a request waited past the moment it was asked. */

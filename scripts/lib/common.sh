@@ -124,6 +124,37 @@ wait_while_alive() {
   return 1
 }
 
+# Starts a server in a session of its own (it outlives this script and is not hit by the
+# launcher's Ctrl-C twice), appending its output to LOG and its pid to PID_FILE, then waits up to
+# SECONDS for 127.0.0.1:PORT to answer. On failure: the log's tail, no pid file, and an error that
+# says whether NAME exited or never opened the port.
+# Usage: start_detached_server NAME PID_FILE LOG PORT SECONDS COMMAND...
+start_detached_server() {
+  local name="$1" pid_file="$2" log_file="$3" port="$4" seconds="$5" pid status=0
+  shift 5
+  setsid "$@" >>"$log_file" 2>&1 </dev/null &
+  pid=$!
+  echo "$pid" >"$pid_file"
+  log "Starting $name (pid $pid, log $log_file)"
+  wait_while_alive "$pid" "$seconds" port_answers 127.0.0.1 "$port" || status=$?
+  [ "$status" -eq 0 ] && return 0
+  tail -n 30 "$log_file" >&2 || true
+  rm -f "$pid_file"
+  [ "$status" -eq 2 ] && die "$name exited while starting; see $log_file"
+  die "$name did not open port $port within $seconds s; see $log_file"
+}
+
+# Waits until the Temporal frontend at TEMPORAL_ADDRESS serves TEMPORAL_NAMESPACE, then registers
+# the project's search attributes (idempotent). On failure: the server log's tail and an error
+# naming NAME. Usage: wait_and_register NAME LOG
+wait_and_register() {
+  local name="$1" log_file="$2"
+  if ! node_modules/.bin/tsx scripts/temporal/wait-and-register.ts; then
+    tail -n 30 "$log_file" >&2 || true
+    die "$name did not serve namespace $TEMPORAL_NAMESPACE on $TEMPORAL_ADDRESS"
+  fi
+}
+
 # The generated Prisma client (generated/ is not committed), rebuilt when the schema is newer.
 ensure_prisma_client() {
   if [ ! -d generated/prisma ] || [ prisma/schema.prisma -nt generated/prisma ]; then

@@ -88,26 +88,15 @@ else
     die "port $FRONTEND_GRPC_PORT, this cluster's frontend, is taken by $(port_holder "$FRONTEND_GRPC_PORT"): stop that process, or stop-cluster.sh $dir and start a new cluster"
   fi
   # The server's environment: the shared file, then this machine's overrides, nothing inherited
-  # that the template reads by accident. setsid: it outlives this script; stop-cluster.sh ends it.
+  # that the template reads by accident; it runs in DIR and outlives this script (stop-cluster.sh ends it).
   mapfile -t server_env < <(grep -hE '^[A-Z_]+=' temporal/server.env "$state" | grep -vE '^(SERVER_DIR|NAMESPACE|CONFIGURED)=')
-  (cd "$dir" && exec setsid env -i PATH="$PATH" HOME="$HOME" "${server_env[@]}" "$SERVER_DIR/temporal-server" start) \
-    >>"$dir/server.log" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$pid_file"
-  log "Temporal cluster starting (pid $pid, log $dir/server.log)"
-  status=0
-  wait_while_alive "$pid" 120 port_answers 127.0.0.1 "$FRONTEND_GRPC_PORT" || status=$?
-  if [ "$status" -ne 0 ]; then
-    tail -n 30 "$dir/server.log" >&2 || true
-    rm -f "$pid_file"
-    [ "$status" -eq 2 ] && die "the Temporal server exited while starting; see $dir/server.log"
-    die "the Temporal server did not open port $FRONTEND_GRPC_PORT within 120 s; see $dir/server.log"
-  fi
+  start_detached_server "the Temporal cluster" "$pid_file" "$dir/server.log" "$FRONTEND_GRPC_PORT" 120 \
+    env -i -C "$dir" PATH="$PATH" HOME="$HOME" "${server_env[@]}" "$SERVER_DIR/temporal-server" start
 fi
 
 export TEMPORAL_ADDRESS="$address" TEMPORAL_NAMESPACE="$NAMESPACE"
-node_modules/.bin/tsx scripts/temporal/create-namespace.ts || { tail -n 30 "$dir/server.log" >&2; die "the Temporal cluster at $address did not serve namespace $NAMESPACE"; }
-node_modules/.bin/tsx scripts/register-search-attributes.ts >&2
+node_modules/.bin/tsx scripts/temporal/create-namespace.ts || { tail -n 30 "$dir/server.log" >&2; die "the Temporal cluster at $address could not create namespace $NAMESPACE"; }
+wait_and_register "the Temporal cluster" "$dir/server.log"
 echo "TEMPORAL_CLUSTER_DIR=$dir"
 echo "TEMPORAL_ADDRESS=$address"
 echo "TEMPORAL_NAMESPACE=$NAMESPACE"

@@ -42,6 +42,17 @@ export interface SendGridBehaviour {
 
 export const documentedSendGrid: SendGridBehaviour = { cancelCutoffMs: 10 * 60_000, searchLagMs: 2 * 60_000, maxCancelledBatches: 10 };
 
+/**
+ * SendGrid under strain, as the real one behaves: every Mail Send answered `answerAfterMs` late,
+ * and every `refuseEvery`-th one (when set) answered `refuseStatus` (429 Too Many Requests, or a
+ * 5xx) without taking the message.
+ */
+export interface SendGridStrain {
+  readonly answerAfterMs: number;
+  readonly refuseEvery?: number;
+  readonly refuseStatus?: number;
+}
+
 export interface ProviderServers {
   readonly baseUrl: string;
   readonly requests: RecordedRequest[];
@@ -53,6 +64,8 @@ export interface ProviderServers {
   stallNext(kind: AcceptedKind, ms: number): void;
   /** Resolves when the next request of this kind has been accepted. */
   nextAccepted(kind: AcceptedKind): Promise<void>;
+  /** Strains every later Mail Send (benches); `undefined` ends it. */
+  strainSendGrid(strain: SendGridStrain | undefined): void;
   close(): Promise<void>;
 }
 
@@ -105,6 +118,8 @@ export async function startProviderServers(options: { sendgrid?: Partial<SendGri
   const batches = new Map<string, number>();
   const batchStatuses = new Map<string, BatchStatus[]>();
   const mails: ScheduledMail[] = [];
+  let strain: SendGridStrain | undefined;
+  let strainedSends = 0;
 
   /** Records an accepted request, wakes whoever waits for one, and holds the answer if told to. */
   async function accept(entry: Omit<Accepted, 'at'>): Promise<void> {
@@ -147,6 +162,12 @@ export async function startProviderServers(options: { sendgrid?: Partial<SendGri
     const now = Date.now();
     if (request.method === 'POST' && url.pathname === '/v3/mail/send') {
       const mail = body as { personalizations: { to: { email: string }[] }[]; custom_args?: Record<string, string>; batch_id?: string; send_at?: number };
+      if (strain) {
+        const { answerAfterMs, refuseEvery, refuseStatus = 429 } = strain;
+        strainedSends += 1;
+        await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
+        if (refuseEvery && strainedSends % refuseEvery === 0) return json(response, refuseStatus, { errors: [{ message: refuseStatus === 429 ? 'too many requests' : 'internal error', field: null }] }, refuseStatus === 429 ? { 'retry-after': '1' } : {});
+      }
       const to = mail.personalizations[0]?.to[0]?.email ?? '';
       if (to.endsWith('@rejected.example')) {
         return json(response, 400, { errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to.0.email', help: null }] });
@@ -324,6 +345,9 @@ export async function startProviderServers(options: { sendgrid?: Partial<SendGri
       stalls.set(kind, ms);
     },
     nextAccepted: (kind) => new Promise((resolve) => waiters.set(kind, [...(waiters.get(kind) ?? []), resolve])),
+    strainSendGrid: (next) => {
+      strain = next;
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 import type { CaseView } from '../../../workflows/definitions.js';
 import { type CaseCommand, commands, type SendCommand } from '../../routes/commands.js';
+import { MAX_INSTALLMENTS } from '../../schemas/commands.js';
 import type { ConsoleRole } from '../auth/users.js';
 import type { FormField } from '../command-form.js';
 
@@ -20,16 +21,41 @@ export interface CaseForm {
   /** The console role it needs: the API's collector commands need 'collector', the rest 'admin'. */
   readonly role: ConsoleRole;
   readonly send: SendCommand;
-  readonly fields: (currency: string, timezone: string) => readonly FormField[];
+  /** `rows`: how many rows a form of repeated rows shows (see `rows`); the others ignore it. */
+  readonly fields: (currency: string, timezone: string, rows: number) => readonly FormField[];
+  /** A form of repeated rows (a plan's installments): how many it shows, chosen by a GET field of the case page. */
+  readonly rows?: RepeatedRows;
   /** Shown only when it can apply to the case as it is now (the case still refuses what does not). */
   readonly applies: (state: CaseView) => boolean;
+}
+
+export interface RepeatedRows {
+  /** The case page's query parameter that sets the number of rows. */
+  readonly param: string;
+  readonly label: string;
+  readonly initial: number;
+  readonly max: number;
+  /** How many rows a posted form had, so a refusal shows them all again. */
+  readonly posted: (fields: Readonly<Record<string, unknown>>) => number;
+}
+
+/** The number of rows asked for (a query parameter, typed by a person): a whole number within 1…max, else the form's initial count. */
+export function rowCount(rows: RepeatedRows, asked: string | undefined): number {
+  const count = Number(asked);
+  return asked && Number.isInteger(count) && count >= 1 ? Math.min(count, rows.max) : rows.initial;
 }
 
 type FormText = Omit<CaseForm, 'slug' | 'role' | 'send' | 'path'>;
 
 const reason = (label: string): FormField => ({ name: 'reason', label, type: 'textarea', required: true });
 const amount = (name: string, label: string, currency: string, hint?: string): FormField => ({ name, label: `${label} (${currency})`, type: 'money', ...(hint ? { hint } : {}) });
-const INSTALLMENT_ROWS = 3;
+const installmentRows: RepeatedRows = {
+  param: 'installments',
+  label: 'Number of installments',
+  initial: 3,
+  max: MAX_INSTALLMENTS,
+  posted: (fields) => Math.max(0, ...Object.keys(fields).map((name) => Number(/^installments\.(\d+)\.dueDate$/.exec(name)?.[1] ?? -1) + 1)),
+};
 
 const forms: Readonly<Record<string, FormText>> = {
   disputes: { legend: 'Open a dispute', submit: 'Open dispute', done: 'Dispute opened: escalation stops.', fields: () => [reason('Reason for the dispute')], applies: (s) => !s.disputed },
@@ -79,8 +105,9 @@ const forms: Readonly<Record<string, FormText>> = {
     legend: 'Agree a payment plan',
     submit: 'Agree plan',
     done: 'Payment plan agreed.',
-    fields: (currency) =>
-      Array.from({ length: INSTALLMENT_ROWS }, (_, i) => [
+    rows: installmentRows,
+    fields: (currency, _timezone, rows) =>
+      Array.from({ length: rows }, (_, i) => [
         { name: `installments.${i}.dueDate`, label: `Installment ${i + 1} due date`, type: 'date' as const, ...(i === 0 ? { hint: 'The installments must add up to the balance; leave rows you do not need empty.' } : {}) },
         amount(`installments.${i}.amountMinor`, `Installment ${i + 1} amount`, currency),
       ]).flat(),

@@ -8,7 +8,7 @@ import { CommandForm, type FormOutcome, typedInput } from '../command-form.js';
 import { formBody } from '../form-body.js';
 import { formatAmount, formatWhen, inZone, words } from '../format.js';
 import { renderPage } from '../layout.js';
-import { type CaseForm, caseFormBySlug, caseForms } from './case-forms.js';
+import { type CaseForm, caseFormBySlug, caseForms, type RepeatedRows, rowCount } from './case-forms.js';
 import { type CasePageData, loadCasePage } from './case-page-data.js';
 import { PageMessages } from '../page-messages.js';
 
@@ -238,7 +238,25 @@ const Timeline: FC<{ data: CasePageData }> = ({ data: { timeline, customer } }) 
     </p>
   );
 
-const Actions: FC<{ data: CasePageData; user: ConsoleUser; csrfToken: string; outcome?: FormOutcome | undefined }> = ({ data, user, csrfToken, outcome }) => {
+/**
+ * Sets how many rows a form of repeated rows shows: a GET of the case page with that number (no
+ * script), back at the form. Outside the form it sizes, so Enter in the form still submits the form.
+ */
+const RowCountForm: FC<{ invoiceId: string; formSlug: string; rows: RepeatedRows; count: number }> = ({ invoiceId, formSlug, rows, count }) => {
+  const id = `${formSlug}-row-count`;
+  return (
+    <form method="get" action={`/console/cases/${invoiceId}#form-${formSlug}`} class="row-count-form" id={`form-${id}`}>
+      <label for={id}>{rows.label}</label>
+      <span class="hint" id={`${id}-hint`}>
+        From 1 to {rows.max}: the form below then shows that many rows.
+      </span>
+      <input type="number" id={id} name={rows.param} min="1" max={rows.max} step="1" value={String(count)} required aria-describedby={`${id}-hint`} />
+      <button type="submit">Show rows</button>
+    </form>
+  );
+};
+
+const Actions: FC<{ data: CasePageData; user: ConsoleUser; csrfToken: string; outcome?: FormOutcome | undefined; rowCounts: RowCounts }> = ({ data, user, csrfToken, outcome, rowCounts }) => {
   if (user.role === 'viewer') return <p class="empty" id="actions-note">Viewers read cases; collectors and admins act on them.</p>;
   if (data.closed) return <p class="empty" id="actions-note">This case has ended ({words(data.state?.closed?.reason ?? data.invoice.status)}): there is nothing more to do on it.</p>;
   const { state } = data;
@@ -246,18 +264,34 @@ const Actions: FC<{ data: CasePageData; user: ConsoleUser; csrfToken: string; ou
   const offered = caseForms.filter((form) => canUse(user, form) && (form.applies(state) || outcome?.formId === form.slug));
   return (
     <div class="command-forms">
-      {offered.map((form) => (
-        <CommandForm
-          spec={{ id: form.slug, legend: form.legend, action: `/console/cases/${data.invoice.id}/${form.slug}`, fields: form.fields(data.money.currency, data.customer.timezone), submit: form.submit, ...(form.danger ? { danger: true } : {}) }}
-          csrfToken={csrfToken}
-          outcome={outcome}
-        />
-      ))}
+      {offered.map((form) => {
+        const count = form.rows ? (rowCounts[form.slug] ?? form.rows.initial) : 0;
+        const commandForm = (
+          <CommandForm
+            spec={{ id: form.slug, legend: form.legend, action: `/console/cases/${data.invoice.id}/${form.slug}`, fields: form.fields(data.money.currency, data.customer.timezone, count), submit: form.submit, ...(form.danger ? { danger: true } : {}) }}
+            csrfToken={csrfToken}
+            outcome={outcome}
+          />
+        );
+        if (!form.rows) return commandForm;
+        return (
+          <div class="with-row-count">
+            <RowCountForm invoiceId={data.invoice.id} formSlug={form.slug} rows={form.rows} count={count} />
+            {commandForm}
+          </div>
+        );
+      })}
     </div>
   );
 };
 
-function renderCase(c: Context<ConsoleEnv>, data: CasePageData, options: { status?: 200 | 409 | 422; message?: string | undefined; error?: string; outcome?: FormOutcome } = {}) {
+/** How many rows each form of repeated rows shows, by form slug; a form not named shows its initial count. */
+type RowCounts = Readonly<Record<string, number>>;
+
+/** The row counts the case page's query asks for (`?installments=12`). */
+const rowCountsAsked = (c: Context<ConsoleEnv>): RowCounts => Object.fromEntries(caseForms.flatMap((form) => (form.rows ? [[form.slug, rowCount(form.rows, c.req.query(form.rows.param))]] : [])));
+
+function renderCase(c: Context<ConsoleEnv>, data: CasePageData, options: { status?: 200 | 409 | 422; message?: string | undefined; error?: string; outcome?: FormOutcome; rowCounts?: RowCounts } = {}) {
   const user = c.get('consoleUser');
   return renderPage(
     c,
@@ -274,7 +308,7 @@ function renderCase(c: Context<ConsoleEnv>, data: CasePageData, options: { statu
           <h2>Ladder</h2>
           <Ladder data={data} />
           <h2 id="actions-heading">Actions</h2>
-          <Actions data={data} user={user} csrfToken={c.get('csrfToken')} outcome={options.outcome} />
+          <Actions data={data} user={user} csrfToken={c.get('csrfToken')} outcome={options.outcome} rowCounts={options.rowCounts ?? {}} />
           <h2>Timeline</h2>
           <Timeline data={data} />
         </>
@@ -292,7 +326,7 @@ export function registerCasePage(app: ConsoleApp, deps: ConsoleDependencies): vo
     const id = c.req.param('invoiceId');
     const data = invoiceId.safeParse(id).success ? await loadCasePage(deps, id) : null;
     if (!data) return notFound(c, id);
-    return renderCase(c, data, { message: caseFormBySlug(c.req.query('done') ?? '')?.done });
+    return renderCase(c, data, { message: caseFormBySlug(c.req.query('done') ?? '')?.done, rowCounts: rowCountsAsked(c) });
   });
 
   for (const form of caseForms) {
@@ -308,7 +342,9 @@ export function registerCasePage(app: ConsoleApp, deps: ConsoleDependencies): vo
       const after = (await loadCasePage(deps, id)) ?? data;
       if (sent.kind === 'not_running') return renderCase(c, after, { status: 409, error: `Not done: ${sent.detail}` });
       const outcome: FormOutcome = { formId: form.slug, detail: sent.detail, errors: 'errors' in sent ? sent.errors : [], input: typedInput(fields) };
-      return renderCase(c, after, { status: 422, outcome });
+      // A refusal shows every row that was posted again, as typed.
+      const rowCounts = form.rows ? { [form.slug]: rowCount(form.rows, String(form.rows.posted(fields))) } : {};
+      return renderCase(c, after, { status: 422, outcome, rowCounts });
     });
   }
 }

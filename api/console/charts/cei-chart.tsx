@@ -1,5 +1,6 @@
 import type { CeiReport } from '../../../domain/reports/cei.js';
 import { dayText, moneyText, percentText } from './format.js';
+import { FigureTable } from './figure-table.js';
 import { HorizontalBars } from './horizontal-bars.js';
 import { BAR_COLOUR } from './palette.js';
 
@@ -27,32 +28,20 @@ export function CeiChart({ report }: { report: CeiReport }) {
         }))}
       />
       <p class="formula">(beginning receivables + credit sales − ending receivables) ÷ (beginning receivables + credit sales − ending current receivables) × 100</p>
-      <table class="report-table" data-table="cei">
-        <caption>Collection Effectiveness Index per currency, {period}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Currency</th>
-            <th scope="col">Beginning receivables</th>
-            <th scope="col">Credit sales</th>
-            <th scope="col">Ending receivables</th>
-            <th scope="col">Ending current receivables</th>
-            <th scope="col">CEI</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.currencies.map((entry) => (
-            <tr data-currency={entry.currency}>
-              <th scope="row">{entry.currency}</th>
-              {[entry.beginningReceivablesMinor, entry.creditSalesMinor, entry.endingReceivablesMinor, entry.endingCurrentReceivablesMinor].map((amount) => (
-                <td class="num" data-minor={String(amount)}>
-                  {moneyText(amount, entry.currency)}
-                </td>
-              ))}
-              <td class="num">{ceiText(entry.cei)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FigureTable
+        name="cei"
+        caption={`Collection Effectiveness Index per currency, ${period}`}
+        rowKey="currency"
+        headings={['Currency', 'Beginning receivables', 'Credit sales', 'Ending receivables', 'Ending current receivables', 'CEI']}
+        rows={report.currencies.map((entry) => ({
+          key: entry.currency,
+          heading: entry.currency,
+          cells: [
+            ...[entry.beginningReceivablesMinor, entry.creditSalesMinor, entry.endingReceivablesMinor, entry.endingCurrentReceivablesMinor].map((amount) => ({ text: moneyText(amount, entry.currency), minor: amount })),
+            { text: ceiText(entry.cei) },
+          ],
+        }))}
+      />
     </figure>
   );
 }

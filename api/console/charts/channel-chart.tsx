@@ -1,6 +1,7 @@
 import type { ChannelEffectivenessReport } from '../../../domain/reports/channel-effectiveness.js';
 import type { MessageChannel } from '../../../domain/reports/ledger.js';
 import { countText, dayText, ratioText } from './format.js';
+import { FigureTable } from './figure-table.js';
 import { HorizontalBars } from './horizontal-bars.js';
 import { BAR_COLOUR } from './palette.js';
 
@@ -31,29 +32,17 @@ export function ChannelEffectivenessChart({ report }: { report: ChannelEffective
           segments: channel.ratio === null ? [] : [{ key: channel.channel, value: channel.ratio * 100, colour: BAR_COLOUR, tooltip: `${CHANNEL_NAMES[channel.channel]}: ${ratioText(channel.ratio)}` }],
         }))}
       />
-      <table class="report-table" data-table="channel-effectiveness">
-        <caption>Messages per channel sent from {period}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Channel</th>
-            <th scope="col">Followed by payment</th>
-            <th scope="col">Decided</th>
-            <th scope="col">Window still open</th>
-            <th scope="col">Share</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.channels.map((channel) => (
-            <tr data-channel={channel.channel}>
-              <th scope="row">{CHANNEL_NAMES[channel.channel]}</th>
-              <td class="num">{countText(channel.followedByPayment)}</td>
-              <td class="num">{countText(channel.decided)}</td>
-              <td class="num">{countText(channel.pending)}</td>
-              <td class="num">{share(channel.ratio)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FigureTable
+        name="channel-effectiveness"
+        caption={`Messages per channel sent from ${period}`}
+        rowKey="channel"
+        headings={['Channel', 'Followed by payment', 'Decided', 'Window still open', 'Share']}
+        rows={report.channels.map((channel) => ({
+          key: channel.channel,
+          heading: CHANNEL_NAMES[channel.channel],
+          cells: [{ text: countText(channel.followedByPayment) }, { text: countText(channel.decided) }, { text: countText(channel.pending) }, { text: share(channel.ratio) }],
+        }))}
+      />
     </figure>
   );
 }

@@ -1,5 +1,6 @@
 import type { DsoReport } from '../../../domain/reports/dso.js';
 import { countText, dayText, daysText, moneyText } from './format.js';
+import { FigureTable } from './figure-table.js';
 import { HorizontalBars } from './horizontal-bars.js';
 import { BAR_COLOUR } from './palette.js';
 
@@ -7,6 +8,7 @@ import { BAR_COLOUR } from './palette.js';
 export function DsoChart({ report }: { report: DsoReport }) {
   const period = `${dayText(report.from)} to ${dayText(report.asOf)}`;
   if (report.currencies.length === 0) return <p class="empty no-data">No receivables and no invoices issued from {period}.</p>;
+  const dsoText = (dso: number | null) => (dso === null ? 'no figure' : daysText(dso));
   return (
     <figure class="report-figure" data-report="dso">
       <figcaption>
@@ -22,35 +24,25 @@ export function DsoChart({ report }: { report: DsoReport }) {
         data={{ chart: 'dso' }}
         rows={report.currencies.map((entry) => ({
           label: entry.currency,
-          valueText: entry.dso === null ? 'no figure' : daysText(entry.dso),
+          valueText: dsoText(entry.dso),
           segments: entry.dso === null ? [] : [{ key: 'dso', value: entry.dso, colour: BAR_COLOUR, tooltip: `${entry.currency}: ${daysText(entry.dso)}` }],
         }))}
       />
-      <table class="report-table" data-table="dso">
-        <caption>Days sales outstanding per currency, {period}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Currency</th>
-            <th scope="col">Receivables</th>
-            <th scope="col">Invoiced in the period</th>
-            <th scope="col">DSO</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.currencies.map((entry) => (
-            <tr data-currency={entry.currency}>
-              <th scope="row">{entry.currency}</th>
-              <td class="num" data-minor={String(entry.receivablesMinor)}>
-                {moneyText(entry.receivablesMinor, entry.currency)}
-              </td>
-              <td class="num" data-minor={String(entry.creditSalesMinor)}>
-                {moneyText(entry.creditSalesMinor, entry.currency)}
-              </td>
-              <td class="num">{entry.dso === null ? 'no figure' : daysText(entry.dso)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FigureTable
+        name="dso"
+        caption={`Days sales outstanding per currency, ${period}`}
+        rowKey="currency"
+        headings={['Currency', 'Receivables', 'Invoiced in the period', 'DSO']}
+        rows={report.currencies.map((entry) => ({
+          key: entry.currency,
+          heading: entry.currency,
+          cells: [
+            { text: moneyText(entry.receivablesMinor, entry.currency), minor: entry.receivablesMinor },
+            { text: moneyText(entry.creditSalesMinor, entry.currency), minor: entry.creditSalesMinor },
+            { text: dsoText(entry.dso) },
+          ],
+        }))}
+      />
     </figure>
   );
 }

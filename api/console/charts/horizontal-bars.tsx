@@ -1,4 +1,5 @@
-import { AXIS_COLOUR, FONT, GRID_COLOUR, TEXT_COLOUR } from './palette.js';
+import { AxisTitles, ChartFrame, type ChartLabels } from './chart-frame.js';
+import { AXIS_COLOUR, GRID_COLOUR } from './palette.js';
 import { niceTicks, position, shortLabel } from './scale.js';
 
 export interface BarSegment {
@@ -19,11 +20,7 @@ export interface BarRow {
   readonly emphasised?: boolean;
 }
 
-export interface HorizontalBarsProps {
-  /** Unique in the page: the SVG's title and description are referenced by it. */
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
+export interface HorizontalBarsProps extends ChartLabels {
   readonly categoryAxisTitle: string;
   readonly valueAxisTitle: string;
   readonly rows: readonly BarRow[];
@@ -31,7 +28,6 @@ export interface HorizontalBarsProps {
   /** The axis end; by default the rounded largest row. */
   readonly max?: number;
   readonly legend?: readonly { readonly label: string; readonly colour: string }[];
-  readonly data?: Readonly<Record<string, string>>;
 }
 
 const WIDTH = 720;
@@ -50,22 +46,8 @@ export function HorizontalBars(props: HorizontalBarsProps) {
   const plotHeight = props.rows.length * ROW_HEIGHT;
   const height = top + plotHeight + 52;
   const x = (value: number) => position(value, max, PLOT_START, PLOT_WIDTH);
-  const dataAttributes = Object.fromEntries(Object.entries(props.data ?? {}).map(([name, value]) => [`data-${name}`, value]));
   return (
-    <svg
-      class="chart"
-      role="img"
-      aria-labelledby={`${props.id}-title ${props.id}-desc`}
-      viewBox={`0 0 ${WIDTH} ${height}`}
-      width={WIDTH}
-      height={height}
-      font-family={FONT}
-      font-size="12"
-      fill={TEXT_COLOUR}
-      {...dataAttributes}
-    >
-      <title id={`${props.id}-title`}>{props.title}</title>
-      <desc id={`${props.id}-desc`}>{props.description}</desc>
+    <ChartFrame id={props.id} title={props.title} description={props.description} width={WIDTH} height={height} data={props.data}>
       {props.legend ? (
         <g class="legend">
           {props.legend.map((entry, index) => (
@@ -114,12 +96,7 @@ export function HorizontalBars(props: HorizontalBarsProps) {
         );
       })}
       <line x1={PLOT_START} x2={PLOT_START} y1={top} y2={top + plotHeight} stroke={AXIS_COLOUR} />
-      <text class="axis-title" x={PLOT_START + PLOT_WIDTH / 2} y={height - 8} text-anchor="middle">
-        {props.valueAxisTitle}
-      </text>
-      <text class="axis-title" x="14" y={top + plotHeight / 2} text-anchor="middle" transform={`rotate(-90 14 ${top + plotHeight / 2})`}>
-        {props.categoryAxisTitle}
-      </text>
-    </svg>
+      <AxisTitles below={props.valueAxisTitle} beside={props.categoryAxisTitle} centreX={PLOT_START + PLOT_WIDTH / 2} bottomY={height - 8} middleY={top + plotHeight / 2} />
+    </ChartFrame>
   );
 }

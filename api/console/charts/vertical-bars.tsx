@@ -1,4 +1,5 @@
-import { AXIS_COLOUR, BAR_COLOUR, FONT, GRID_COLOUR, TEXT_COLOUR } from './palette.js';
+import { AxisTitles, ChartFrame, type ChartLabels } from './chart-frame.js';
+import { AXIS_COLOUR, BAR_COLOUR, GRID_COLOUR } from './palette.js';
 import { niceTicks, position } from './scale.js';
 
 export interface Column {
@@ -8,15 +9,11 @@ export interface Column {
   readonly tooltip: string;
 }
 
-export interface VerticalBarsProps {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
+export interface VerticalBarsProps extends ChartLabels {
   readonly categoryAxisTitle: string;
   readonly valueAxisTitle: string;
   readonly columns: readonly Column[];
   readonly tickText: (value: number) => string;
-  readonly data?: Readonly<Record<string, string>>;
 }
 
 const WIDTH = 720;
@@ -36,22 +33,8 @@ export function VerticalBars(props: VerticalBarsProps) {
   const y = (value: number) => bottom - (position(value, max, 0, PLOT_HEIGHT));
   const slot = PLOT_WIDTH / Math.max(1, props.columns.length);
   const labelEvery = Math.ceil(props.columns.length / MAX_LABELS);
-  const dataAttributes = Object.fromEntries(Object.entries(props.data ?? {}).map(([name, value]) => [`data-${name}`, value]));
   return (
-    <svg
-      class="chart"
-      role="img"
-      aria-labelledby={`${props.id}-title ${props.id}-desc`}
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-      width={WIDTH}
-      height={HEIGHT}
-      font-family={FONT}
-      font-size="12"
-      fill={TEXT_COLOUR}
-      {...dataAttributes}
-    >
-      <title id={`${props.id}-title`}>{props.title}</title>
-      <desc id={`${props.id}-desc`}>{props.description}</desc>
+    <ChartFrame id={props.id} title={props.title} description={props.description} width={WIDTH} height={HEIGHT} data={props.data}>
       <g class="grid">
         {ticks.map((tick) => (
           <g>
@@ -81,12 +64,7 @@ export function VerticalBars(props: VerticalBarsProps) {
         );
       })}
       <line x1={PLOT_START} x2={PLOT_START + PLOT_WIDTH} y1={bottom} y2={bottom} stroke={AXIS_COLOUR} />
-      <text class="axis-title" x={PLOT_START + PLOT_WIDTH / 2} y={HEIGHT - 8} text-anchor="middle">
-        {props.categoryAxisTitle}
-      </text>
-      <text class="axis-title" x="14" y={PLOT_TOP + PLOT_HEIGHT / 2} text-anchor="middle" transform={`rotate(-90 14 ${PLOT_TOP + PLOT_HEIGHT / 2})`}>
-        {props.valueAxisTitle}
-      </text>
-    </svg>
+      <AxisTitles below={props.categoryAxisTitle} beside={props.valueAxisTitle} centreX={PLOT_START + PLOT_WIDTH / 2} bottomY={HEIGHT - 8} middleY={PLOT_TOP + PLOT_HEIGHT / 2} />
+    </ChartFrame>
   );
 }

@@ -19,6 +19,21 @@ const lastWhere = <T>(items: readonly T[], test: (item: T) => boolean): T | unde
 
 const detail = (details: unknown, key: string): unknown => (typeof details === 'object' && details !== null && !Array.isArray(details) ? (details as Record<string, unknown>)[key] : undefined);
 
+interface AuditEvent {
+  readonly kind: string;
+  readonly details: unknown;
+  readonly occurredAt: Date;
+}
+
+/** What was promised and missed: the promise to pay before the break, or the plan's installment that defaulted it. */
+function brokenPromiseText(events: readonly AuditEvent[], broken: AuditEvent, currency: string): string {
+  if (broken.kind === 'payment_plan_defaulted') {
+    return `Payment plan installment ${String(detail(broken.details, 'sequence'))} missed: ${formatAmount(Number(detail(broken.details, 'amountMinor')), currency)} due ${formatWhen(String(detail(broken.details, 'dueDate')))}`;
+  }
+  const promise = lastWhere(events, (e) => e.kind === 'promise_to_pay' && e.occurredAt <= broken.occurredAt);
+  return promise ? `Promised ${formatAmount(Number(detail(promise.details, 'promisedAmountMinor')), currency)} by ${formatWhen(String(detail(promise.details, 'promiseDate')))}` : 'Promise broken';
+}
+
 /** Every running collection case of this deployment (its task queue) as visibility sees it now (live stage, balance, holds). */
 async function runningCases(temporal: Client, taskQueue: string): Promise<{ cases: CaseSummary[]; truncated: boolean }> {
   const query = `WorkflowType = '${collectionWorkflowType}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replace(/'/g, "''")}'`;
@@ -62,7 +77,7 @@ export async function loadWorklist(prisma: PrismaClient, temporal: Client, taskQ
         invoiceId: { in: ids },
         OR: [
           { kind: 'step_sent', action: 'call_task' },
-          { kind: { in: ['call_outcome', 'promise_to_pay', 'promise_broken', 'case_paused'] } },
+          { kind: { in: ['call_outcome', 'promise_to_pay', 'promise_broken', 'payment_plan_agreed', 'payment_plan_defaulted', 'case_paused'] } },
           { kind: { in: ['payment_applied', 'payment_settled_invoice'] }, details: { path: ['promiseKept'], equals: true } },
         ],
       },
@@ -100,10 +115,10 @@ export async function loadWorklist(prisma: PrismaClient, temporal: Client, taskQ
     // A call task is open until a call outcome (a promise is one) is recorded after it.
     const task = lastOf('step_sent');
     if (task && (!lastCallOutcome || lastCallOutcome.occurredAt < task.occurredAt)) rows.calls.push(row(summary, task.occurredAt.toISOString(), 'Call the customer and record the outcome'));
-    const lastPromiseEvent = lastOf('promise_to_pay', 'promise_broken', 'payment_applied', 'payment_settled_invoice');
-    if (lastPromiseEvent?.kind === 'promise_broken' && (!lastCallOutcome || lastCallOutcome.occurredAt < lastPromiseEvent.occurredAt)) {
-      const promise = lastWhere(list, (e) => e.kind === 'promise_to_pay' && e.occurredAt <= lastPromiseEvent.occurredAt);
-      rows.broken.push(row(summary, lastPromiseEvent.occurredAt.toISOString(), promise ? `Promised ${formatAmount(Number(detail(promise.details, 'promisedAmountMinor')), summary.currency ?? '')} by ${formatWhen(String(detail(promise.details, 'promiseDate')))}` : 'Promise broken'));
+    // A payment plan is a promise too: its missed installment (the plan defaults) is a broken promise.
+    const lastPromiseEvent = lastOf('promise_to_pay', 'promise_broken', 'payment_plan_agreed', 'payment_plan_defaulted', 'payment_applied', 'payment_settled_invoice');
+    if ((lastPromiseEvent?.kind === 'promise_broken' || lastPromiseEvent?.kind === 'payment_plan_defaulted') && (!lastCallOutcome || lastCallOutcome.occurredAt < lastPromiseEvent.occurredAt)) {
+      rows.broken.push(row(summary, lastPromiseEvent.occurredAt.toISOString(), brokenPromiseText(list, lastPromiseEvent, summary.currency ?? '')));
     }
     if (lastPromiseEvent?.kind === 'promise_to_pay') {
       const date = String(detail(lastPromiseEvent.details, 'promiseDate') ?? '');
