@@ -179,7 +179,7 @@ async function timed(work: () => Promise<void>): Promise<number> {
 export const run: BenchRun = async (options) => {
   const levels = options.numbers('levels', [0, 5_000, 20_000]);
   const cache = options.number('cache', defaultWorkerLimits.maxCachedWorkflows);
-  const sdkDefaultUpTo = options.number('sdk-default-up-to', 5_000);
+  const sdkDefaultUpTo = options.number('sdk-default-up-to', 1_000);
   const concurrency = options.number('concurrency', 64);
   const samples = options.number('samples', 5);
   const readings = options.number('readings', 3);
