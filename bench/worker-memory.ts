@@ -1,9 +1,9 @@
 // Worker memory with sleeping cases: the RSS of our worker process with the configured cache
 // beside a raw-Temporal worker process with the same cache and task limits (bench/raw-sleep-
-// workflows.ts), at each number of sleeping workflows (--levels, default 0,5000,20000), and the
+// workflows.ts), at each number of sleeping workflows (--levels, default 0,1000,5000,20000), and the
 // wake-up latency (update sent → answered) of an evicted and of a cached workflow on each side.
-// Optionally our worker with the SDK's heap-sized default cache too, up to --sdk-default-up-to
-// cases (beyond that it holds gigabytes). Numbers are printed, never asserted.
+// And our worker with the SDK's heap-sized default cache, up to --sdk-default-up-to (1,000)
+// cases (3 GB there; beyond, it swamps the machine). Numbers are printed, never asserted.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -177,7 +177,7 @@ async function timed(work: () => Promise<void>): Promise<number> {
 }
 
 export const run: BenchRun = async (options) => {
-  const levels = options.numbers('levels', [0, 5_000, 20_000]);
+  const levels = options.numbers('levels', [0, 1_000, 5_000, 20_000]);
   const cache = options.number('cache', defaultWorkerLimits.maxCachedWorkflows);
   const sdkDefaultUpTo = options.number('sdk-default-up-to', 1_000);
   const concurrency = options.number('concurrency', 64);
