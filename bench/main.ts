@@ -26,7 +26,7 @@ const benches: Record<string, Measured | Script> = {
   'timer-storm': { describe: 'N cases imported at once whose one step is due at one instant → all sent (and where the time went), vs N raw timers each running one activity', usage: '[--cases 200] [--rounds 2] [--lead 60] [--cache N] [--workflow-tasks N] [--timeline 0] [--durable-sqlite]', load: () => import('./timer-storm.js') },
   'scale-out': { describe: 'creation and the timer storm with 1, 2, 4 worker processes on one server, vs as many raw worker processes', usage: '[--cases 100] [--rounds 2] [--lead 40] [--max-workers 4] [--cache N] [--workflow-tasks N] [--timeline 1] [--durable-sqlite]', load: () => import('./scale-out.js') },
   schedule: { describe: 'the pure schedule decision (µs per call)', usage: '', script: 'schedule.ts' },
-  'worker-memory': { describe: 'worker RSS with sleeping cases, per cache size; wake-up of an evicted case', usage: '[levels, like 0,500,1500] [caches, like sdk-default,250]', script: 'worker-memory.ts' },
+  'worker-memory': { describe: 'worker RSS at 0 / 1k / 5k / 20k sleeping cases and wake-up of an evicted vs a cached case, vs a raw worker with the same cache', usage: '[--levels 0,1000,5000,20000] [--cache 50] [--old-space-mb 256] [--sdk-default-up-to 1000] [--concurrency 64] [--samples 5] [--temporal-on-disk]', load: () => import('./worker-memory.js') },
   'history-events': { describe: 'history events per ladder step of the default policy (by type) vs a raw timer + activity ladder', usage: '[rounds, default 3]', script: 'history-events.ts' },
   correspondence: { describe: 'request → answer through a customer’s correspondence vs a bare signal round trip (BENCH_CASES)', usage: '', script: 'correspondence.ts' },
 };

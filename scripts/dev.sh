@@ -49,7 +49,7 @@ node_modules/.bin/tsx scripts/migrate.ts
 
 require_free_port "$api_port" "the API" API_PORT
 log "Starting the worker and the API (logs in $DATA_DIR/logs)"
-node_modules/.bin/tsx worker/main.ts >>"$DATA_DIR/logs/worker.log" 2>&1 &
+node_modules/.bin/tsx --max-old-space-size=256 worker/main.ts >>"$DATA_DIR/logs/worker.log" 2>&1 &
 echo $! >"$DATA_DIR/run/worker.pid"
 node_modules/.bin/tsx api/main.ts >>"$DATA_DIR/logs/api.log" 2>&1 &
 echo $! >"$DATA_DIR/run/api.pid"

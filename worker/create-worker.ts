@@ -37,6 +37,14 @@ export interface WorkerLimits {
 /** The configuration defaults (config/schema.ts), for callers without a configuration. */
 export const defaultWorkerLimits: WorkerLimits = { maxCachedWorkflows: 50, maxConcurrentWorkflowTasks: 20, maxConcurrentActivities: 50, maxConcurrentCommandActivities: 20, maxConcurrentDeliveries: 20 };
 
+/**
+ * Node's --max-old-space-size (MiB) that every start command of the worker passes (package.json,
+ * docker-compose.yml, scripts/dev.sh). Node applies it to the SDK's workflow thread too, whose heap
+ * otherwise keeps the garbage of every workflow it creates and grows by hundreds of MB before V8
+ * collects it (README "Worker memory and limits"). Raise it with WORKER_MAX_CACHED_WORKFLOWS.
+ */
+export const workerHeapLimitMb = 256;
+
 /** Reads the limits from a loaded configuration. */
 export function workerLimitsFromConfig(config: { WORKER_MAX_CACHED_WORKFLOWS: number; WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: number; WORKER_MAX_CONCURRENT_ACTIVITIES: number; WORKER_MAX_CONCURRENT_COMMAND_ACTIVITIES: number; WORKER_MAX_CONCURRENT_DELIVERIES: number }): WorkerLimits {
   return {

@@ -3,6 +3,8 @@ import type { Figure } from './results.js';
 /** Options after the bench's name: `--n 200 --concurrency 32` (numbers) or flags. */
 export interface BenchOptions {
   number(name: string, fallback: number): number;
+  /** A comma-separated list of numbers, like `--levels 0,5000,20000`. */
+  numbers(name: string, fallback: readonly number[]): number[];
   flag(name: string): boolean;
 }
 
@@ -14,6 +16,12 @@ export interface BenchOutcome {
 
 /** A bench of bench/main.ts: measures ours beside the raw reference and returns the figures. */
 export type BenchRun = (options: BenchOptions) => Promise<BenchOutcome>;
+
+function nonNegative(name: string, value: string | true): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a number or a list of numbers, not ${String(value)}`);
+  return parsed;
+}
 
 export function parseOptions(args: readonly string[]): BenchOptions & { compare?: string } {
   const values = new Map<string, string | true>();
@@ -31,10 +39,11 @@ export function parseOptions(args: readonly string[]): BenchOptions & { compare?
     ...(typeof compare === 'string' ? { compare } : {}),
     number(name, fallback) {
       const value = values.get(name);
-      if (value === undefined) return fallback;
-      const parsed = Number(value);
-      if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} must be a number, not ${String(value)}`);
-      return parsed;
+      return value === undefined ? fallback : nonNegative(name, value);
+    },
+    numbers(name, fallback) {
+      const value = values.get(name);
+      return value === undefined ? [...fallback] : String(value).split(',').map((part) => nonNegative(name, part));
     },
     flag: (name) => values.get(name) === true,
   };

@@ -36,6 +36,8 @@ export interface Stack {
   readonly client: Client;
   readonly nativeConnection: NativeConnection;
   readonly dataConverter: DataConverter;
+  /** The PAYLOAD_ENCRYPTION_KEYS behind `dataConverter`, for worker processes the bench starts. */
+  readonly payloadEncryptionKeys: string;
   readonly sinkDir: string;
   /** http://127.0.0.1:<port> of the API process. */
   readonly apiUrl: string;
@@ -92,13 +94,14 @@ async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): 
  * `apiNodeArgs`: more arguments for the API's node, like --cpu-prof to see where its time goes.
  * `wrapSinks`: the worker's senders made from the local sinks (a provider stand-in for one channel).
  * `sqlitePragmas`: for the dev server's SQLite file (README "Benchmarks": what fsync costs).
+ * `temporalInMemory`: the dev server's SQLite in memory (benches with tens of thousands of workflows).
  */
-export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; sqlitePragmas?: Record<string, string> } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; sqlitePragmas?: Record<string, string>; temporalInMemory?: boolean } = {}): Promise<Stack & { worker?: CollectionWorker }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
   const [temporal, database, sinkDir, apiPort] = await Promise.all([
-    startTemporalDevServer({ alwaysOwn: true, ...(options.sqlitePragmas ? { sqlitePragmas: options.sqlitePragmas } : {}) }),
+    startTemporalDevServer({ alwaysOwn: true, inMemory: options.temporalInMemory ?? false, ...(options.sqlitePragmas ? { sqlitePragmas: options.sqlitePragmas } : {}) }),
     createTestDatabase('collections_bench'),
     mkdtemp(join(tmpdir(), 'bench-sinks-')),
     freePort(),
@@ -150,6 +153,7 @@ export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks
     client,
     nativeConnection,
     dataConverter,
+    payloadEncryptionKeys: keys,
     sinkDir,
     apiUrl,
     deploymentEnv,

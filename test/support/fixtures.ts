@@ -76,7 +76,7 @@ export function secondScalePolicy(overrides: Partial<CollectionPolicy> = {}): Co
 }
 
 export function caseInput(
-  made: Awaited<ReturnType<typeof createOverdueInvoice>>,
+  made: { invoice: Parameters<typeof caseInputFromRows>[0]; customer: Parameters<typeof caseInputFromRows>[1] },
   policy: CollectionPolicy = secondScalePolicy(),
   scheduleAnchor: Date | undefined = new Date(),
 ): CollectionWorkflowInput {

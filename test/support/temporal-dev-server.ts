@@ -34,7 +34,7 @@ async function temporalCliPath(): Promise<string> {
  * `sqlitePragmas`, like `{ synchronous: 'OFF' }`, go to `--sqlite-pragma` (benches: the SQLite
  * file's fsyncs through its one writer connection otherwise bound the server's throughput).
  */
-export async function startTemporalDevServer(options: { dynamicConfig?: Record<string, unknown>; alwaysOwn?: boolean; sqlitePragmas?: Record<string, string> } = {}): Promise<TemporalDevServer> {
+export async function startTemporalDevServer(options: { dynamicConfig?: Record<string, unknown>; alwaysOwn?: boolean; sqlitePragmas?: Record<string, string>; /** SQLite in memory, not in a file: no disk writes (benches with tens of thousands of workflows). */ inMemory?: boolean } = {}): Promise<TemporalDevServer> {
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   if (process.env.TEMPORAL_ADDRESS && !options.alwaysOwn) {
     const address = process.env.TEMPORAL_ADDRESS;
@@ -55,7 +55,7 @@ export async function startTemporalDevServer(options: { dynamicConfig?: Record<s
   const log = createWriteStream(logPath);
   await once(log, 'open');
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--http-port', String(httpPort)];
-  args.push('--metrics-port', String(metricsPort), '--namespace', namespace, '--db-filename', join(dir, 'temporal.sqlite'), '--log-level', 'warn');
+  args.push('--metrics-port', String(metricsPort), '--namespace', namespace, ...(options.inMemory ? [] : ['--db-filename', join(dir, 'temporal.sqlite')]), '--log-level', 'warn');
   // Task priority needs matching's new matcher, off by default in the CLI's dev server (README "Commands before backlog").
   for (const [key, value] of Object.entries({ 'matching.useNewMatcher': true, ...options.dynamicConfig })) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   for (const [key, value] of Object.entries(options.sqlitePragmas ?? {})) args.push('--sqlite-pragma', `${key}=${value}`);
