@@ -81,7 +81,8 @@ const correspondenceStages: Stage[] = [
 ];
 const answeredStages: Stage[] = [
   { label: 'case: answer received', eventType: 'WORKFLOW_EXECUTION_SIGNALED', where: bySignal(deliveryOutcomeSignal.name) },
-  { label: 'case: step recorded', eventType: 'MARKER_RECORDED', where: byLocalActivity('recordCaseEvents') },
+  // The delivery wrote the step's audit row (audit-with-the-action): the case only sets its next timer.
+  { label: 'case: answer taken, next timer set', eventType: 'WORKFLOW_TASK_COMPLETED' },
 ];
 const rawStages: Stage[] = [
   { label: 'raw: timer fired', eventType: 'TIMER_FIRED' },
