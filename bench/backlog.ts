@@ -25,6 +25,7 @@ import { caseSaysClosed, paymentBody, type PaymentTimings, pollUntil, timePaymen
 import { figure } from './support/results.js';
 import { startStack, type Stack } from './support/stack.js';
 import { rawClosedQuery, rawPayUpdate, type RawBacklogActivities } from './raw-backlog-workflows.js';
+import { BULK_IMPORT_PRIORITY_KEY } from '../api/services/bulk-import.js';
 
 const BAR_MS = 2_000;
 const sleepingPolicy = secondScalePolicy({ steps: [{ id: 'reminder', offset: 'P30D', actions: [{ type: 'email', template: 'overdue_notice' }] }] });
@@ -94,7 +95,9 @@ export const run: BenchRun = async (options) => {
   const servers = await startProviderServers();
   servers.strainSendGrid({ answerAfterMs, refuseEvery, refuseStatus });
   // A smaller API pool than the default 20: the machine's PostgreSQL (100 connections) is shared with other runs.
-  const stack = await startStack({ worker: true, apiEnv: { DATABASE_POOL_SIZE: '10' }, wrapSinks: (sinks) => ({ ...sinks, email: realSenders(servers.baseUrl, { sendgrid: shrunkSendGridTiming }).email }) });
+  // Without the new matcher the server ignores task priority: the bulk import's cases then queue level with everyone's.
+  const priorityOff = options.flag('priority-off');
+  const stack = await startStack({ worker: true, apiEnv: { DATABASE_POOL_SIZE: '10' }, ...(priorityOff ? { temporalDynamicConfig: { 'matching.useNewMatcher': false } } : {}), wrapSinks: (sinks) => ({ ...sinks, email: realSenders(servers.baseUrl, { sendgrid: shrunkSendGridTiming }).email }) });
   const quietQueue = `${stack.taskQueue}-quiet`;
   const quiet = await createCollectionWorker({ connection: stack.nativeConnection, namespace: stack.namespace, taskQueue: quietQueue, prisma: stack.prisma, senders: localSinks(stack.sinkDir), legalPartner: new LocalSinkLegalPartner(stack.sinkDir), dataConverter: stack.dataConverter });
   const rawQueue = `${stack.taskQueue}-raw`;
@@ -201,6 +204,7 @@ export const run: BenchRun = async (options) => {
       describe('while the catch-up ran (right after the import)', catchingUp),
       describe('once the sends had reached the email queue', queuedPhase),
       '"no backlog": a second deployment (its own case, commands and delivery queues) in the same worker process, same server, database and API, nothing queued',
+      priorityOff ? 'task priority OFF (--priority-off: the dev server without matching.useNewMatcher): the import\'s cases queue level with the others' : `task priority on: the import's cases at priorityKey ${BULK_IMPORT_PRIORITY_KEY}, the paid cases at the default`,
       `raw reference: ${both.reference.filter((t) => t.gaveUp).length} of ${both.reference.length} rows not written within ${rawWaitMs / 1_000} s (recorded as ${rawWaitMs} ms, a lower bound)`,
     );
     const backlogSides = ['backlog', 'no backlog'] as const;

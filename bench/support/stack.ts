@@ -95,13 +95,14 @@ async function untilHealthy(url: string, api: ChildProcess, timeoutMs: number): 
  * `wrapSinks`: the worker's senders made from the local sinks (a provider stand-in for one channel).
  * `sqlitePragmas`: for the dev server's SQLite file (README "Benchmarks": what fsync costs).
  * `temporalInMemory`: the dev server's SQLite in memory (benches with tens of thousands of workflows).
+ * `temporalDynamicConfig`: dynamic config values for the dev server (say, task priority off).
  */
-export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; sqlitePragmas?: Record<string, string>; temporalInMemory?: boolean } = {}): Promise<Stack & { worker?: CollectionWorker }> {
+export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks: Senders) => Senders; apiEnv?: Record<string, string>; apiNodeArgs?: string[]; sqlitePragmas?: Record<string, string>; temporalInMemory?: boolean; temporalDynamicConfig?: Record<string, unknown> } = {}): Promise<Stack & { worker?: CollectionWorker }> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const postgres = await startTestPostgres();
   process.env.TEST_POSTGRES_URL = postgres.serverUrl;
   const [temporal, database, sinkDir, apiPort] = await Promise.all([
-    startTemporalDevServer({ alwaysOwn: true, inMemory: options.temporalInMemory ?? false, ...(options.sqlitePragmas ? { sqlitePragmas: options.sqlitePragmas } : {}) }),
+    startTemporalDevServer({ alwaysOwn: true, inMemory: options.temporalInMemory ?? false, ...(options.sqlitePragmas ? { sqlitePragmas: options.sqlitePragmas } : {}), ...(options.temporalDynamicConfig ? { dynamicConfig: options.temporalDynamicConfig } : {}) }),
     createTestDatabase('collections_bench'),
     mkdtemp(join(tmpdir(), 'bench-sinks-')),
     freePort(),
