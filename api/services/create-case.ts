@@ -192,8 +192,8 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
       workflowId,
       taskQueue,
       args: [input],
-      // What the case would publish in its first task: searchable at once, and one history event fewer.
-      typedSearchAttributes: attributesAtStart(input, Date.now()),
+      // What the case is: searchable at once, before a worker has run it.
+      typedSearchAttributes: attributesAtStart(input),
       ...(priority ? { priority } : {}),
       staticSummary: `Collect invoice ${invoice.number} from ${customer.name}`,
       staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
