@@ -27,7 +27,7 @@ import { createCollectionWorker } from '../worker/create-worker.js';
 import { correspondenceWorkflowId } from '../workflows/correspondence-definitions.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { stopBenchParts } from './support/stack.js';
-import { attributesAtStart } from '../workflows/case-attributes.js';
+import { identityAttributes } from '../workflows/case-attributes.js';
 
 interface Counts {
   readonly total: number;
@@ -66,7 +66,7 @@ async function ladderRound(client: Client, prisma: PrismaClient, taskQueue: stri
   const made = await createOverdueInvoice(prisma);
   // Started as the API starts a case: with the search attributes it would publish first.
   const input = caseInput(made, policy);
-  const handle = await client.workflow.start(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue, args: [input], typedSearchAttributes: attributesAtStart(input) });
+  const handle = await client.workflow.start(collectionWorkflowType, { workflowId: collectionWorkflowId(made.invoice.id), taskQueue, args: [input], typedSearchAttributes: identityAttributes(input) });
   const view = (await handle.result()) as { closed?: { reason?: string } | null };
   if (view.closed?.reason !== 'legal_handoff') throw new Error(`the ladder ended with ${JSON.stringify(view.closed)}, not a legal hand-off`);
   const counts = await historyEventCounts(handle);

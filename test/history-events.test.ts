@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { collectionWorkflow } from '../workflows/collection-workflow.js';
-import { attributesAtStart } from '../workflows/case-attributes.js';
+import { identityAttributes } from '../workflows/case-attributes.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../workflows/definitions.js';
 import { secondScaleDefaultPolicy } from './support/default-ladder.js';
 import { caseInput, createOverdueInvoice } from './support/fixtures.js';
@@ -28,7 +28,7 @@ describe('history events per ladder step', () => {
       workflowId: collectionWorkflowId(made.invoice.id),
       taskQueue: harness.taskQueue,
       args: [input],
-      typedSearchAttributes: attributesAtStart(input),
+      typedSearchAttributes: identityAttributes(input),
     });
     const view = await handle.result();
     expect(view.closed?.reason).toBe('legal_handoff');

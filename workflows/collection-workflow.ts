@@ -44,7 +44,7 @@ import { deadlineEnds } from '../domain/deadline.js';
 import { dueDateAnchor, firstStepToRun, nextAllowedMoment, windowForChannel } from '../domain/schedule.js';
 import { activities, localActivities } from './activities.js';
 import type { CaseRecord, CollectionEventRecord, FeeWaiverRecord, InvoiceStatus, JsonValue, MessageChannel, PaymentRecord } from './activity-interfaces.js';
-import { caseSchedule, identityAttributes, standingAttributes } from './case-attributes.js';
+import { identityAttributes, standingAttributes } from './case-attributes.js';
 import { caseView, describeTimedEvent } from './case-view.js';
 import {
   agreePaymentPlanUpdate,
@@ -87,6 +87,18 @@ import { searchAttributes } from './search-attributes.js';
 
 const DAY = 86_400_000;
 
+/** A message that left for one action of the case. */
+interface SentMessage {
+  readonly stepId: string;
+  readonly action: ActionRecord['action'];
+  readonly template: string;
+  readonly wanted: Channel;
+  readonly channel: Channel;
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly alreadySent: boolean;
+}
+
 type AuditEventFields = Omit<CollectionEventRecord, 'invoiceId' | 'idempotencyKey' | 'occurredAt' | 'sequence'> & { occurredAt?: string };
 
 /**
@@ -106,8 +118,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
   const current = patched(AUDIT_WITH_THE_ACTION);
   const since = (patchId: string): boolean => current || patched(patchId);
   // Windowed sends spread by invoice id; cases started before this change keep the times they had.
-  const schedule = caseSchedule(input, since('spread-sends-in-window'));
-  const { anchorMillis, holidays } = schedule;
+  const anchorMillis = input.scheduleAnchor ? Date.parse(input.scheduleAnchor) : dueAt;
+  const holidays = input.holidays ?? [];
+  const schedule = { policy, timezone, anchorMillis, shiftMillis: 0, holidays, ...(since('spread-sends-in-window') ? { spreadKey: input.invoiceId } : {}) };
 
   let state: CaseState = input.carried?.state ?? initialCaseState(input);
   let eventSequence = input.carried?.eventSequence ?? 0;
@@ -500,7 +513,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
               ...(installment ? { installment } : {}),
             },
           }]);
-          noteSent({ stepId, action, template, wanted, channel, provider: receipt.provider, providerMessageId: receipt.providerMessageId, alreadySent: receipt.alreadySent });
+          const sent = { stepId, action, template, wanted, channel, provider: receipt.provider, providerMessageId: receipt.providerMessageId, alreadySent: receipt.alreadySent };
+          noteSent(sent);
+          recordSent(sent);
           return true;
         } catch (error) {
           const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
@@ -570,7 +585,9 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
       }
       if (outcome.status === 'sent') {
         const sent = { stepId, action, template, wanted, channel, provider: outcome.provider, providerMessageId: outcome.providerMessageId, alreadySent: outcome.alreadySent };
-        noteSent(sent, sentSequence ? 'written by the delivery' : { messageKey: outcome.messageKey, invoicesInMessage: outcome.invoiceCount, waitedFor: [...outcome.waitedFor] });
+        noteSent(sent);
+        // New runs: the delivery that sent it wrote the row in the reserved place.
+        if (sentSequence === undefined) recordSent(sent, { messageKey: outcome.messageKey, invoicesInMessage: outcome.invoiceCount, waitedFor: [...outcome.waitedFor] });
         return true;
       }
       noteUndeliverable({ stepId, action, channel, reason: outcome.reason, fallingBack: channel !== channels.at(-1) }, sentSequence);
@@ -578,19 +595,16 @@ export async function collectionWorkflow(input: CollectionWorkflowInput): Promis
     return true;
   }
 
-  /**
-   * A message left for this action: in the case's recent actions, as a notice, and in the audit log
-   * (alreadySent: an earlier attempt reached the provider; still one message), unless the delivery
-   * that sent it wrote the audit row itself.
-   */
-  function noteSent(
-    sent: { stepId: string; action: ActionRecord['action']; template: string; wanted: Channel; channel: Channel; provider: string; providerMessageId: string; alreadySent: boolean },
-    merged: { messageKey: string; invoicesInMessage: number; waitedFor: string[] } | Record<string, never> | 'written by the delivery' = {},
-  ): void {
-    const { stepId, action, template, wanted, channel, provider, providerMessageId, alreadySent } = sent;
+  /** A message left for this action: in the case's recent actions and as a notice. */
+  function noteSent(sent: SentMessage): void {
+    const { stepId, action, template, wanted, channel, providerMessageId } = sent;
     state = withAction(state, { stepId, action, status: channel === wanted ? 'sent' : 'fell_back', at: Date.now(), channel, providerMessageId });
     noteNoticeSent(action, channel, template);
-    if (merged === 'written by the delivery') return;
+  }
+
+  /** The message in the audit log (alreadySent: an earlier attempt reached the provider; still one message). */
+  function recordSent(sent: SentMessage, merged: { messageKey: string; invoicesInMessage: number; waitedFor: string[] } | Record<string, never> = {}): void {
+    const { stepId, template, wanted, channel, provider, providerMessageId, alreadySent } = sent;
     record({ category: 'action', kind: 'step_sent', action: channel, actor: 'system', provider, providerMessageId, details: { stepId, template, wanted, channel, ...merged, ...(alreadySent ? { sentByEarlierAttempt: true } : {}) } });
   }
 

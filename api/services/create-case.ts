@@ -6,7 +6,7 @@ import { choosePolicy } from '../../domain/policy-selection.js';
 import { type CustomerPause, type InvoiceStatus, Prisma, type PrismaClient } from '../../prisma/client.js';
 import type { collectionWorkflow } from '../../workflows/collection-workflow.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
-import { attributesAtStart } from '../../workflows/case-attributes.js';
+import { identityAttributes } from '../../workflows/case-attributes.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
 import { caseInputFromRows } from './case-input.js';
@@ -193,7 +193,7 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
       taskQueue,
       args: [input],
       // What the case is: searchable at once, before a worker has run it.
-      typedSearchAttributes: attributesAtStart(input),
+      typedSearchAttributes: identityAttributes(input),
       ...(priority ? { priority } : {}),
       staticSummary: `Collect invoice ${invoice.number} from ${customer.name}`,
       staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
