@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
-import type { PrismaClient } from '../../prisma/client.js';
+import { Prisma, type PrismaClient } from '../../prisma/client.js';
+import { rawRows } from '../../prisma/raw-rows.js';
 import { problem } from '../problem.js';
 import type { AuthEnv } from './authenticate.js';
 
@@ -28,11 +29,11 @@ export function idempotency(prisma: PrismaClient) {
 
     // One round trip claims the key: a new key is inserted, an expired one taken over; an unexpired one is left as it is.
     const expiresAt = new Date(now.getTime() + KEEP_FOR_MS);
-    const claimed = await prisma.$queryRaw<unknown[]>`
+    const claimed = await rawRows(prisma, Prisma.sql`
       INSERT INTO idempotency_records (scope, key, request_hash, expires_at) VALUES (${scope}, ${key}, ${requestHash}, ${expiresAt})
       ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL, created_at = now()
       WHERE idempotency_records.expires_at < ${now}
-      RETURNING 1`;
+      RETURNING 1`);
     const count = claimed.length;
     if (count === 0) {
       const earlier = await prisma.idempotencyRecord.findUnique({ where });
@@ -53,7 +54,18 @@ export function idempotency(prisma: PrismaClient) {
       await prisma.idempotencyRecord.delete({ where });
       return;
     }
-    const body = (await c.res.clone().json().catch(() => null)) as object | null;
-    await prisma.idempotencyRecord.update({ where, data: { responseStatus: c.res.status, responseBody: body ?? {} } });
+    const text = await c.res.clone().text();
+    const json = isJson(text) ? text : '{}';
+    // Raw, like the claim: every keyed request stores its answer, and the model update costs several times the CPU.
+    await rawRows(prisma, Prisma.sql`UPDATE idempotency_records SET response_status = ${c.res.status}, response_body = ${json}::jsonb WHERE scope = ${scope} AND key = ${key}`);
   });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

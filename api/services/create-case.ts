@@ -13,6 +13,7 @@ import { caseInputFromRows } from './case-input.js';
 import { casePauseCommand, holdNewCaseForCustomerPause } from './customer-pause.js';
 import { isClosedStatus } from './closed-case.js';
 import { storedPolicies } from './policy-cache.js';
+import { rawRows } from '../../prisma/raw-rows.js';
 
 export type CreateCaseOutcome =
   | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string; readonly invoiceStatus: InvoiceStatus; readonly balanceMinor: bigint }
@@ -159,7 +160,7 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
   if (c.policy && !customerPolicy) return { kind: 'unknown_policy', field: 'customer.policy', ref: `${c.policy.name}@${c.policy.version}` };
 
   const invoiceId = crypto.randomUUID();
-  const rows = await prisma.$queryRaw<CreateRow[]>(createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }));
+  const rows = await rawRows<CreateRow>(prisma, createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }));
   const row = rows[0] ?? (await rowOfConcurrentInsert(prisma, body));
   const invoice = {
     id: row.id, number: row.number, workflowId: row.workflow_id, status: row.status, amountMinor: row.amount_minor, balanceMinor: row.balance_minor, currency: row.currency,

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { CustomerPause, Prisma, PrismaClient } from '../../prisma/client.js';
+import { type CustomerPause, Prisma, type PrismaClient } from '../../prisma/client.js';
+import { rawRows } from '../../prisma/raw-rows.js';
 import { caseStateQuery, type PauseCommand, pauseUpdate, resumeUpdate } from '../../workflows/definitions.js';
 import type { pauseOutcomes, resumeOutcomes } from '../schemas/customers.js';
 import { caseWorkflowId } from './case-command.js';
@@ -33,9 +34,9 @@ export function activePauseWhere(customerId: string, now = new Date()) {
 
 /** Raw SQL (the same condition as activePauseWhere): every create runs it after its start, and Prisma's model query costs several times its CPU. */
 export async function activeCustomerPause(prisma: PrismaClient, customerId: string): Promise<CustomerPause | null> {
-  const [pause] = await prisma.$queryRaw<CustomerPause[]>`
+  const [pause] = await rawRows<CustomerPause>(prisma, Prisma.sql`
     SELECT id::text, customer_id::text AS "customerId", reason, paused_by AS "pausedBy", paused_at AS "pausedAt", until, resumed_by AS "resumedBy", resumed_at AS "resumedAt"
-    FROM customer_pauses WHERE customer_id = ${customerId}::uuid AND resumed_at IS NULL AND (until IS NULL OR until > now()) ORDER BY paused_at DESC LIMIT 1`;
+    FROM customer_pauses WHERE customer_id = ${customerId}::uuid AND resumed_at IS NULL AND (until IS NULL OR until > now()) ORDER BY paused_at DESC LIMIT 1`);
   return pause ?? null;
 }
 

@@ -1,6 +1,5 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../../prisma/client.js';
+import { prismaOverPool } from '../../prisma/client.js';
 
 /**
  * A Prisma client over a pg pool that records every statement its connections send: each is one
@@ -17,5 +16,5 @@ export function statementCountingPrisma(databaseUrl: string) {
       return query(...args);
     };
   });
-  return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), statements };
+  return { prisma: prismaOverPool(pool), statements };
 }

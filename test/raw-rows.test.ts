@@ -1,0 +1,39 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createPrismaClient, poolOf, Prisma, PrismaClient } from '../prisma/client.js';
+import { rawRows } from '../prisma/raw-rows.js';
+
+const databaseUrl = inject('databaseUrl');
+const overPool = createPrismaClient(databaseUrl, { poolSize: 2 });
+// A client of Prisma's own making has no pool of ours: rawRows falls back to $queryRaw.
+const plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
+afterAll(() => Promise.all([overPool.$disconnect(), plain.$disconnect()]));
+
+const statement = Prisma.sql`
+  SELECT ${BigInt('9007199254740993')}::bigint AS big, ${12}::int AS small, '2026-02-28'::date AS day,
+         ${new Date('2026-03-01T12:34:56.789Z')}::timestamptz AS instant, '2026-03-01 12:34:56.789'::timestamp AS utc_wall,
+         gen_random_uuid()::text IS NOT NULL AS has_id, '{"a":[1,"b"]}'::jsonb AS doc, NULL::text AS nothing, ${'ünïcode'}::text AS name`;
+
+describe('rawRows: a statement sent straight to the pool answers what $queryRaw answers', () => {
+  it('uses the pool under a client made by createPrismaClient, and $queryRaw for any other client', () => {
+    expect(poolOf(overPool)).toBeDefined();
+    expect(poolOf(plain)).toBeUndefined();
+  });
+
+  it('gives bigint as BigInt (beyond 2^53), date as UTC midnight, timestamps as the same instant, jsonb parsed and NULL as null, like $queryRaw', async () => {
+    const [direct] = await rawRows<Record<string, unknown>>(overPool, statement);
+    const [throughPrisma] = await plain.$queryRaw<Record<string, unknown>[]>(statement);
+    expect(direct).toEqual({
+      big: 9007199254740993n,
+      small: 12,
+      day: new Date('2026-02-28T00:00:00.000Z'),
+      instant: new Date('2026-03-01T12:34:56.789Z'),
+      utc_wall: new Date('2026-03-01T12:34:56.789Z'),
+      has_id: true,
+      doc: { a: [1, 'b'] },
+      nothing: null,
+      name: 'ünïcode',
+    });
+    expect(direct).toEqual(throughPrisma);
+  });
+});
