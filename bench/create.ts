@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import type { BenchRun } from './support/bench.js';
+import { cpuPer, cpuSnapshot } from './support/cpu-breakdown.js';
 import { figure, interleaved } from './support/results.js';
 import { bulkImport, inParallel, invoiceBody, rawStart } from './support/invoices.js';
 import { startStack, type Stack } from './support/stack.js';
@@ -58,6 +59,38 @@ async function bulkRound(stack: Stack, n: number): Promise<number> {
   return n / ((performance.now() - started) / 1000);
 }
 
+/** CPU milliseconds per create by process kind, summed over a side's rounds: where each side's time goes. */
+class CpuTally {
+  private readonly totals = new Map<string, Map<string, number>>();
+  private readonly creates = new Map<string, number>();
+  constructor(private readonly stack: Stack) {}
+
+  async measure(side: string, n: number, round: () => Promise<number>): Promise<number> {
+    const own = { api: this.stack.apiPid, bench: process.pid };
+    const before = cpuSnapshot(own);
+    const rate = await round();
+    const per = cpuPer(before, cpuSnapshot(own), 1);
+    if (per) {
+      const totals = this.totals.get(side) ?? new Map<string, number>();
+      for (const [kind, ms] of Object.entries(per)) totals.set(kind, (totals.get(kind) ?? 0) + ms);
+      this.totals.set(side, totals);
+      this.creates.set(side, (this.creates.get(side) ?? 0) + n);
+    }
+    return rate;
+  }
+
+  /** One line per kind: ms per create on each side. */
+  lines(): string[] {
+    const sides = [...this.totals.keys()];
+    if (sides.length === 0) return [];
+    const kinds = [...this.totals.get(sides[0]!)!.keys()];
+    return [
+      `CPU ms per create (${sides.join(' | ')}):`,
+      ...kinds.map((kind) => `  ${kind.padEnd(15)} ${sides.map((side) => (this.totals.get(side)!.get(kind)! / this.creates.get(side)!).toFixed(2).padStart(8)).join(' | ')}`),
+    ];
+  }
+}
+
 export const run: BenchRun = async (options) => {
   const n = options.number('n', 200);
   const concurrency = options.number('concurrency', 32);
@@ -69,17 +102,20 @@ export const run: BenchRun = async (options) => {
     // Warm-up of both paths (connections, JIT, the first policy read), not counted.
     await apiRound(stack, Math.min(n, 64), concurrency, false);
     await rawRound(stack, Math.min(n, 64), concurrency);
-    const single = await interleaved(rounds, () => apiRound(stack, n, concurrency, false), () => rawRound(stack, n, concurrency));
-    const keyed = await interleaved(rounds, () => apiRound(stack, n, concurrency, true), () => rawRound(stack, n, concurrency));
+    const cpu = new CpuTally(stack);
+    const single = await interleaved(rounds, () => cpu.measure('ours', n, () => apiRound(stack, n, concurrency, false)), () => cpu.measure('raw', n, () => rawRound(stack, n, concurrency)));
+    const keyed = await interleaved(rounds, () => cpu.measure('ours with key', n, () => apiRound(stack, n, concurrency, true)), () => rawRound(stack, n, concurrency));
     const figures = [
       figure('create, no Idempotency-Key', 'starts/s', true, single.ours, single.raw),
       figure('create, with Idempotency-Key', 'starts/s', true, keyed.ours, keyed.raw),
     ];
     if (bulk > 0 && bulkRounds > 0) {
-      const bulkRun = await interleaved(bulkRounds, () => bulkRound(stack, bulk), () => rawRound(stack, bulk, concurrency));
+      const bulkRun = await interleaved(bulkRounds, () => cpu.measure('bulk', bulk, () => bulkRound(stack, bulk)), () => rawRound(stack, bulk, concurrency));
       figures.push(figure('bulk import (one call) vs as many raw starts', 'starts/s', true, bulkRun.ours, bulkRun.raw));
     }
-    return { options: { n, concurrency, rounds, bulk, bulkRounds }, figures, notes: ['No worker polls the task queue: both sides measure the start only.'] };
+    const cpuLines = cpu.lines();
+    for (const line of cpuLines) console.log(line);
+    return { options: { n, concurrency, rounds, bulk, bulkRounds }, figures, notes: ['No worker polls the task queue: both sides measure the start only.', ...cpuLines] };
   } finally {
     await stack.stop();
   }

@@ -10,6 +10,7 @@ import { type InvoiceBody, invoiceBody as testInvoiceBody } from '../../test/sup
 import type { Stack } from './stack.js';
 
 export type { InvoiceBody };
+import { identityAttributes } from '../../workflows/case-attributes.js';
 import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
 
 
@@ -24,10 +25,13 @@ export function rawStart(client: Client, taskQueue: string, body: InvoiceBody, p
   const c = body.customer;
   const invoice = { id, number: body.number, amountMinor: BigInt(body.amountMinor), balanceMinor: BigInt(body.amountMinor), currency: body.currency, dueDate: new Date(`${body.dueDate}T00:00:00Z`), paymentLink: body.paymentLink };
   const customer = { id: randomUUID(), name: c.name, billingEmail: c.email, phone: c.phone, addressLine1: c.postalAddress.line1, addressLine2: null, city: c.postalAddress.city, region: null, postalCode: c.postalAddress.postalCode, country: c.postalAddress.country, timezone: c.timezone, locale: c.locale };
+  const input = caseInputFromRows(invoice, customer, policy);
   return client.workflow.start(collectionWorkflowType, {
     workflowId: collectionWorkflowId(id),
     taskQueue,
-    args: [caseInputFromRows(invoice, customer, policy)],
+    args: [input],
+    // The API starts every case with its identity attributes: the server pays for indexing them on both sides.
+    typedSearchAttributes: identityAttributes(input),
     staticSummary: `Collect invoice ${body.number} from ${c.name}`,
     staticDetails: `Created by bench; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

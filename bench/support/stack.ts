@@ -41,6 +41,8 @@ export interface Stack {
   readonly sinkDir: string;
   /** http://127.0.0.1:<port> of the API process. */
   readonly apiUrl: string;
+  /** The API process's pid (to read its CPU time). */
+  readonly apiPid: number;
   /** The settings every process of this deployment is started with (the API's; worker processes add their own). */
   readonly deploymentEnv: Readonly<Record<string, string>>;
   /** An admin API key (admin may call every route). */
@@ -157,6 +159,7 @@ export async function startStack(options: { worker?: boolean; wrapSinks?: (sinks
     payloadEncryptionKeys: keys,
     sinkDir,
     apiUrl,
+    apiPid: api.pid!,
     deploymentEnv,
     apiKey,
     ...(worker ? { worker } : {}),
