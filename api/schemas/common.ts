@@ -1,6 +1,22 @@
 import { z } from '@hono/zod-openapi';
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 import { isKnownCurrency } from '../../domain/money.js';
+
+/** Zones found valid: luxon asks Intl afresh on every check, and every create checks one. Capped, since Intl also takes any spelling's case. */
+const validZones = new Set<string>();
+const MAX_REMEMBERED_ZONES = 2_000;
+function isIanaZone(zone: string): boolean {
+  if (validZones.has(zone)) return true;
+  const valid = IANAZone.isValidZone(zone);
+  if (valid && validZones.size < MAX_REMEMBERED_ZONES) validZones.add(zone);
+  return valid;
+}
+
+/** YYYY-MM-DD that names a real day (no 2026-02-30): the day it names, read back, is the same text. */
+function isRealCalendarDate(text: string): boolean {
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
+}
 
 export const minorUnits = z
   .number({ message: 'must be a number of minor units (cents), like 125000 for 1,250.00' })
@@ -17,7 +33,7 @@ export const currencyCode = z
 export const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
-  .refine((text) => DateTime.fromISO(text, { zone: 'UTC' }).isValid, 'must be a real calendar date')
+  .refine(isRealCalendarDate, 'must be a real calendar date')
   .openapi({ example: '2026-10-31' });
 
 export const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with a time zone, like 2026-11-20T09:30:00Z' }).openapi({ example: '2026-11-20T09:30:00Z' });
@@ -47,7 +63,7 @@ export const receivedAt = instant
 
 export const timezone = z
   .string()
-  .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA timezone, like Europe/Berlin')
+  .refine(isIanaZone, 'must be an IANA timezone, like Europe/Berlin')
   .openapi({ example: 'Europe/Berlin' });
 
 export const locale = z
