@@ -20,10 +20,13 @@ const types = {
  * (`prismaOverPool`), else through `$queryRaw`. For the statements every request runs: measured
  * here, `$queryRaw` costs about three times the CPU of the same statement on the pool (README
  * "Benchmarks"), and on a machine the API shares with Temporal that CPU slows every start.
+ * `preparedAs` names a statement whose text never changes (only its values): PostgreSQL then keeps
+ * its plan on each connection.
  */
-export async function rawRows<T>(prisma: PrismaClient, statement: Prisma.Sql): Promise<T[]> {
+export async function rawRows<T>(prisma: PrismaClient, statement: Prisma.Sql, { preparedAs }: { preparedAs?: string } = {}): Promise<T[]> {
   const pool = poolOf(prisma);
   if (!pool) return prisma.$queryRaw<T[]>(statement);
-  const result = await pool.query({ text: statement.text, values: statement.values as unknown[], types });
+  // A named statement is parsed and planned once per connection, not on every call.
+  const result = await pool.query({ ...(preparedAs ? { name: preparedAs } : {}), text: statement.text, values: statement.values as unknown[], types });
   return result.rows as T[];
 }

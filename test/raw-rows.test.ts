@@ -4,7 +4,7 @@ import { createPrismaClient, poolOf, Prisma, PrismaClient } from '../prisma/clie
 import { rawRows } from '../prisma/raw-rows.js';
 
 const databaseUrl = inject('databaseUrl');
-const overPool = createPrismaClient(databaseUrl, { poolSize: 2 });
+const overPool = createPrismaClient(databaseUrl, { poolSize: 1 });
 // A client of Prisma's own making has no pool of ours: rawRows falls back to $queryRaw.
 const plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
 afterAll(() => Promise.all([overPool.$disconnect(), plain.$disconnect()]));
@@ -35,5 +35,16 @@ describe('rawRows: a statement sent straight to the pool answers what $queryRaw 
       name: 'ünïcode',
     });
     expect(direct).toEqual(throughPrisma);
+  });
+});
+
+describe('rawRows preparedAs: a named statement PostgreSQL keeps on the connection', () => {
+  it('is prepared once on the connection and answers each call with that call\'s values', async () => {
+    const lookup = (n: number) => rawRows<{ doubled: number }>(overPool, Prisma.sql`SELECT ${n}::int * 2 AS doubled`, { preparedAs: 'raw-rows-test-double' });
+    expect(await lookup(2)).toEqual([{ doubled: 4 }]);
+    expect(await lookup(21)).toEqual([{ doubled: 42 }]);
+    // One connection in the pool: the statements it has prepared are the ones these calls named.
+    const prepared = await rawRows<{ name: string }>(overPool, Prisma.sql`SELECT name FROM pg_prepared_statements WHERE name = ${'raw-rows-test-double'}`);
+    expect(prepared).toEqual([{ name: 'raw-rows-test-double' }]);
   });
 });

@@ -33,7 +33,7 @@ export function idempotency(prisma: PrismaClient) {
       INSERT INTO idempotency_records (scope, key, request_hash, expires_at) VALUES (${scope}, ${key}, ${requestHash}, ${expiresAt})
       ON CONFLICT (scope, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, expires_at = EXCLUDED.expires_at, response_status = NULL, response_body = NULL, created_at = now()
       WHERE idempotency_records.expires_at < ${now}
-      RETURNING 1`);
+      RETURNING 1`, { preparedAs: 'idempotency-claim' });
     const count = claimed.length;
     if (count === 0) {
       const earlier = await prisma.idempotencyRecord.findUnique({ where });
@@ -57,7 +57,7 @@ export function idempotency(prisma: PrismaClient) {
     const text = await c.res.clone().text();
     const json = isJson(text) ? text : '{}';
     // Raw, like the claim: every keyed request stores its answer, and the model update costs several times the CPU.
-    await rawRows(prisma, Prisma.sql`UPDATE idempotency_records SET response_status = ${c.res.status}, response_body = ${json}::jsonb WHERE scope = ${scope} AND key = ${key}`);
+    await rawRows(prisma, Prisma.sql`UPDATE idempotency_records SET response_status = ${c.res.status}, response_body = ${json}::jsonb WHERE scope = ${scope} AND key = ${key}`, { preparedAs: 'idempotency-answer' });
   });
 }
 

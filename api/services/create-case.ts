@@ -160,7 +160,7 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
   if (c.policy && !customerPolicy) return { kind: 'unknown_policy', field: 'customer.policy', ref: `${c.policy.name}@${c.policy.version}` };
 
   const invoiceId = crypto.randomUUID();
-  const rows = await rawRows<CreateRow>(prisma, createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }));
+  const rows = await rawRows<CreateRow>(prisma, createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }), { preparedAs: 'create-case' });
   const row = rows[0] ?? (await rowOfConcurrentInsert(prisma, body));
   const invoice = {
     id: row.id, number: row.number, workflowId: row.workflow_id, status: row.status, amountMinor: row.amount_minor, balanceMinor: row.balance_minor, currency: row.currency,

@@ -36,7 +36,7 @@ export function activePauseWhere(customerId: string, now = new Date()) {
 export async function activeCustomerPause(prisma: PrismaClient, customerId: string): Promise<CustomerPause | null> {
   const [pause] = await rawRows<CustomerPause>(prisma, Prisma.sql`
     SELECT id::text, customer_id::text AS "customerId", reason, paused_by AS "pausedBy", paused_at AS "pausedAt", until, resumed_by AS "resumedBy", resumed_at AS "resumedAt"
-    FROM customer_pauses WHERE customer_id = ${customerId}::uuid AND resumed_at IS NULL AND (until IS NULL OR until > now()) ORDER BY paused_at DESC LIMIT 1`);
+    FROM customer_pauses WHERE customer_id = ${customerId}::uuid AND resumed_at IS NULL AND (until IS NULL OR until > now()) ORDER BY paused_at DESC LIMIT 1`, { preparedAs: 'active-customer-pause' });
   return pause ?? null;
 }
 
