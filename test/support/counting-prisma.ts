@@ -4,7 +4,7 @@ import { PrismaClient } from '../../prisma/client.js';
 
 /**
  * A Prisma client over a pg pool that records every statement its connections send: each is one
- * round trip to PostgreSQL (BEGIN and COMMIT included). `mark()` notes how many had been sent.
+ * round trip to PostgreSQL (BEGIN and COMMIT included). The pool is returned for tests that hook it further.
  */
 export function statementCountingPrisma(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl });
@@ -17,5 +17,5 @@ export function statementCountingPrisma(databaseUrl: string) {
       return query(...args);
     };
   });
-  return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), statements };
+  return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), statements, pool };
 }
