@@ -8,6 +8,7 @@ import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { consoleSettings, type ConsoleSettings } from './console/auth/settings.js';
+import { type ApiKeyLookup, directApiKeyLookup } from './auth/api-key-lookup.js';
 import { renderConsoleError, isConsolePath } from './console/error-page.js';
 import { consoleRoutes } from './console/routes.js';
 import { caseStageGauge } from './metrics/case-stage-gauge.js';
@@ -41,6 +42,8 @@ export interface AppDependencies {
   readonly tracing?: Tracing;
   /** The console's session and sign-in settings (README "Console"); defaults when not given. Served with `cases`. */
   readonly console?: Partial<ConsoleSettings>;
+  /** How API keys are checked (with `cases`); the database on every request unless given (api/main.ts caches). */
+  readonly apiKeys?: ApiKeyLookup;
 }
 
 /** The Web UI's codec endpoint carries the codec token in its path: never write it to the log. */
@@ -48,7 +51,7 @@ function withoutCodecToken(path: string): string {
   return path.replace(/\/codec\/[^/?]+\/(encode|decode)(?=$|\?)/, '/codec/<token>/$1');
 }
 
-export function createApp({ logger, readinessChecks, cases, codec, metrics, tracing, console: consoleOptions, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
+export function createApp({ logger, readinessChecks, cases, codec, metrics, tracing, console: consoleOptions, apiKeys, maxBodyBytes = 1024 * 1024 }: AppDependencies): OpenAPIHono {
   const app = new OpenAPIHono();
   if (tracing) {
     app.use(httpInstrumentationMiddleware({ tracer: tracing.tracer }));
@@ -86,12 +89,13 @@ export function createApp({ logger, readinessChecks, cases, codec, metrics, trac
   if (metrics && cases) caseStageGauge(metrics.registry, cases.temporal, cases.taskQueue, logger);
   if (cases?.providerWebhooks) app.route('/', providerWebhooks({ prisma: cases.prisma, temporal: cases.temporal }, cases.providerWebhooks));
   if (cases?.paymentWebhookSecret) app.route('/', paymentWebhook({ prisma: cases.prisma, temporal: cases.temporal, legalPartner: cases.legalPartner, secret: cases.paymentWebhookSecret }));
-  if (cases && codec) app.route('/', codecRoutes({ ...codec, prisma: cases.prisma, logger, maxBodyBytes: maxBodyBytes * 16 }));
-  if (cases) app.route('/', policyRoutes(cases.prisma));
+  const casesWithKeys = cases ? { ...cases, apiKeys: apiKeys ?? directApiKeyLookup(cases.prisma) } : undefined;
+  if (casesWithKeys && codec) app.route('/', codecRoutes({ ...codec, apiKeys: casesWithKeys.apiKeys, logger, maxBodyBytes: maxBodyBytes * 16 }));
+  if (casesWithKeys) app.route('/', policyRoutes(casesWithKeys));
   // Before the case routes: their /v1/* middleware (auth, Idempotency-Key) must not run twice.
-  if (cases) app.route('/', customerRoutes(cases, logger));
-  if (cases) app.route('/', reportRoutes(cases.prisma));
-  if (cases) app.route('/', caseRoutes(cases, logger));
+  if (casesWithKeys) app.route('/', customerRoutes(casesWithKeys, logger));
+  if (casesWithKeys) app.route('/', reportRoutes(casesWithKeys));
+  if (casesWithKeys) app.route('/', caseRoutes(casesWithKeys, logger));
   if (cases) app.route('/console', consoleRoutes({ ...cases, settings: consoleSettings(consoleOptions) }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key: `npm run api-keys -- create <name> --role system|collector|admin`' });

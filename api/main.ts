@@ -8,6 +8,7 @@ import { payloadEncryptionKeys } from '../config/payload-encryption.js';
 import { temporalConnectionSettings } from '../config/temporal-connection.js';
 import { createPrismaClient } from '../prisma/client.js';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec.js';
+import { cachedApiKeyLookup } from './auth/cached-api-key-lookup.js';
 import { createApp } from './app.js';
 import { postgresCheck, temporalCheck } from './dependency-checks.js';
 import { startHttpServer } from './http-server.js';
@@ -24,11 +25,15 @@ const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABA
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
 const temporal = Connection.lazy(temporalConnectionSettings(config));
 
+// Every request checks its key; kept in memory while a LISTEN connection tells of revocations (README "API keys").
+const apiKeys = cachedApiKeyLookup(prisma, config.DATABASE_URL, logger);
+
 const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 
 const app = createApp({
   logger,
+  apiKeys,
   ...(tracing ? { tracing } : {}),
   metrics: { registry: metricsRegistry, ...(config.METRICS_TOKEN ? { token: config.METRICS_TOKEN } : {}) },
   codec: { codec: new AesGcmPayloadCodec(encryptionKeys), corsOrigins: config.CODEC_CORS_ORIGINS, ...(config.CODEC_SERVER_TOKEN ? { token: config.CODEC_SERVER_TOKEN } : {}) },
@@ -62,7 +67,7 @@ const server = startHttpServer(app, { hostname: config.API_HOST, port: config.AP
 async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
   server.close();
-  await Promise.allSettled([temporal.close(), prisma.$disconnect(), tracing?.shutdown()]);
+  await Promise.allSettled([temporal.close(), apiKeys.close(), prisma.$disconnect(), tracing?.shutdown()]);
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { PrismaClient } from '../../prisma/client.js';
 import { caseStateQuery } from '../../workflows/definitions.js';
 import { toJson } from '../json.js';
-import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
+import { type AuthDependencies, type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import { bulkImportResultSchema, bulkImportSchema } from '../schemas/bulk-import.js';
@@ -111,11 +111,11 @@ const listCasesRoute = createRoute({
 });
 
 /** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
-export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImportConcurrency }: CaseRouteDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
+export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImportConcurrency, apiKeys }: CaseRouteDependencies & AuthDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({
     defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)),
   });
-  routes.use('/v1/*', authenticate(prisma));
+  routes.use('/v1/*', authenticate(apiKeys));
   routes.use('/v1/*', idempotency(prisma));
   routes.use('/v1/invoices', requireRole('system'));
   routes.use('/v1/invoices/bulk', requireRole('system'));

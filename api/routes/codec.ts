@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../../prisma/client.js';
+import type { ApiKeyLookup } from '../auth/api-key-lookup.js';
 import { codecCaller, isCodecToken } from '../codec/codec-auth.js';
 import { payloadsFromJson, payloadsJsonSchema, payloadsToJson } from '../codec/payloads-json.js';
 import { problem } from '../problem.js';
@@ -11,7 +11,7 @@ import { validationProblem } from '../validation.js';
 
 export interface CodecServerOptions {
   readonly codec: PayloadCodec;
-  readonly prisma: PrismaClient;
+  readonly apiKeys: ApiKeyLookup;
   readonly logger: Logger;
   /** CODEC_SERVER_TOKEN; without it only admin API keys are accepted (and the path form is off). */
   readonly token?: string;
@@ -43,7 +43,7 @@ export function codecRoutes(options: CodecServerOptions): Hono<CodecEnv> {
 
   app.post('/codec/:operation{(?:encode|decode)}', async (c) => {
     const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    const caller = await codecCaller(presented, options.token, options.prisma);
+    const caller = await codecCaller(presented, options.token, options.apiKeys);
     if (!caller.ok) {
       if (caller.status === 401) c.header('www-authenticate', 'Bearer');
       return problem(c, caller.status, { title: caller.status === 401 ? 'Unauthorized' : 'Forbidden', detail: caller.detail });

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../../prisma/client.js';
 import { toJson } from '../json.js';
-import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
+import { type AuthDependencies, type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import {
@@ -102,9 +102,9 @@ const withFailures = <T extends { cases: readonly { outcome: string }[] }>(c: Co
     : undefined;
 
 /** Customer-level commands and the customer's overview. Mounted before the case routes, with its own auth and Idempotency-Key. */
-export function customerRoutes({ prisma, temporal }: CustomerRouteDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
+export function customerRoutes({ prisma, temporal, apiKeys }: CustomerRouteDependencies & AuthDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({ defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)) });
-  routes.use('/v1/customers/*', authenticate(prisma));
+  routes.use('/v1/customers/*', authenticate(apiKeys));
   routes.use('/v1/customers/*', idempotency(prisma));
   routes.on('POST', ['/v1/customers/:customerId/pause', '/v1/customers/:customerId/resume'], requireRole('collector'));
   routes.on('PATCH', '/v1/customers/:customerId/contact', requireRole('collector'));

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { collectionPolicySchema } from '../../domain/policy.js';
 import type { Prisma, PrismaClient } from '../../prisma/client.js';
 import { type Jsonified, toJson } from '../json.js';
-import { type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
+import { type AuthDependencies, type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import { createPolicy } from '../services/policies.js';
@@ -52,9 +52,9 @@ const listPoliciesRoute = createRoute({
 });
 
 /** Policies are data: admins store new versions; cases keep the snapshot they started with. */
-export function policyRoutes(prisma: PrismaClient): OpenAPIHono<AuthEnv> {
+export function policyRoutes({ prisma, apiKeys }: { readonly prisma: PrismaClient } & AuthDependencies): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({ defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)) });
-  routes.use('/v1/policies', authenticate(prisma));
+  routes.use('/v1/policies', authenticate(apiKeys));
   routes.use('/v1/policies', idempotency(prisma));
   routes.on('POST', '/v1/policies', requireRole());
 

@@ -8,7 +8,7 @@ import { dsoReport } from '../../domain/reports/dso.js';
 import { addDays, dayEnd } from '../../domain/reports/ledger.js';
 import { promisesReport } from '../../domain/reports/promises.js';
 import type { PrismaClient } from '../../prisma/client.js';
-import { type AuthEnv, authenticate } from '../middleware/authenticate.js';
+import { type AuthDependencies, type AuthEnv, authenticate } from '../middleware/authenticate.js';
 import {
   agingQuery,
   agingReportSchema,
@@ -58,9 +58,9 @@ const period = (query: { from?: string | undefined; to?: string | undefined }) =
 };
 
 /** The reports: figures computed in domain/reports from the ledger read by services/reports-data. */
-export function reportRoutes(prisma: PrismaClient): OpenAPIHono<AuthEnv> {
+export function reportRoutes({ prisma, apiKeys }: { readonly prisma: PrismaClient } & AuthDependencies): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({ defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)) });
-  routes.use('/v1/reports/*', authenticate(prisma));
+  routes.use('/v1/reports/*', authenticate(apiKeys));
   const ledgerUntil = (day: string) => loadLedger(prisma, new Date(dayEnd(day)));
 
   routes.openapi(agingRoute, async (c) => {

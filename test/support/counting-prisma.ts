@@ -3,7 +3,7 @@ import { prismaOverPool } from '../../prisma/client.js';
 
 /**
  * A Prisma client over a pg pool that records every statement its connections send: each is one
- * round trip to PostgreSQL (BEGIN and COMMIT included). `mark()` notes how many had been sent.
+ * round trip to PostgreSQL (BEGIN and COMMIT included). The pool is returned for tests that hook it further.
  */
 export function statementCountingPrisma(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl });
@@ -16,5 +16,5 @@ export function statementCountingPrisma(databaseUrl: string) {
       return query(...args);
     };
   });
-  return { prisma: prismaOverPool(pool), statements };
+  return { prisma: prismaOverPool(pool), statements, pool };
 }
