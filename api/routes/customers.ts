@@ -27,6 +27,8 @@ import { problemResponse, security } from './openapi-parts.js';
 export interface CustomerRouteDependencies {
   readonly prisma: PrismaClient;
   readonly temporal: Client;
+  /** Where cases run: a pause starts a case whose create has not started it yet. */
+  readonly taskQueue: string;
 }
 
 const customerId = 'Customers are named by our id (a UUID: `invoice.customer.id` in a case record), not by their external id, which is unique only per source.';
@@ -102,7 +104,7 @@ const withFailures = <T extends { cases: readonly { outcome: string }[] }>(c: Co
     : undefined;
 
 /** Customer-level commands and the customer's overview. Mounted before the case routes, with its own auth and Idempotency-Key. */
-export function customerRoutes({ prisma, temporal, apiKeys }: CustomerRouteDependencies & AuthDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
+export function customerRoutes({ prisma, temporal, taskQueue, apiKeys }: CustomerRouteDependencies & AuthDependencies, logger: Logger): OpenAPIHono<AuthEnv> {
   const routes = new OpenAPIHono<AuthEnv>({ defaultHook: (result, c) => (result.success ? undefined : validationProblem(c, result.error, result.target)) });
   routes.use('/v1/customers/*', authenticate(apiKeys));
   routes.use('/v1/customers/*', idempotency(prisma));
@@ -116,7 +118,7 @@ export function customerRoutes({ prisma, temporal, apiKeys }: CustomerRouteDepen
 
   routes.openapi(pauseRoute, async (c) => {
     const { customerId: id } = c.req.valid('param');
-    const paused = await pauseCustomer({ prisma, temporal }, id, c.req.valid('json'), c.get('principal').name, failures(c));
+    const paused = await pauseCustomer({ prisma, temporal, taskQueue }, id, c.req.valid('json'), c.get('principal').name, failures(c));
     if (!paused) return notFound(c, id);
     const { pause } = paused;
     const answer = { customerId: id, pause: { id: pause.id, reason: pause.reason, pausedBy: pause.pausedBy, since: pause.pausedAt.toISOString(), until: pause.until?.toISOString() ?? null }, cases: paused.cases };

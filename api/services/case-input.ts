@@ -2,7 +2,7 @@ import type { CollectionPolicy } from '../../domain/policy.js';
 import type { CollectionWorkflowInput, CustomerContact } from '../../workflows/definitions.js';
 import { holidayYearsFor, publicHolidays } from './public-holidays.js';
 
-interface InvoiceRow {
+export interface InvoiceRow {
   id: string;
   number: string;
   amountMinor: bigint;
@@ -11,7 +11,7 @@ interface InvoiceRow {
   dueDate: Date;
   paymentLink: string | null;
 }
-interface CustomerRow {
+export interface CustomerRow {
   id: string;
   name: string;
   billingEmail: string | null;

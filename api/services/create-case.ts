@@ -1,19 +1,14 @@
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { type Priority, WorkflowIdReusePolicy } from '@temporalio/common';
-import { defaultPolicy } from '../../domain/default-policy.js';
-import type { CollectionPolicy } from '../../domain/policy.js';
-import { choosePolicy } from '../../domain/policy-selection.js';
+import type { Client } from '@temporalio/client';
+import type { Priority } from '@temporalio/common';
 import { type CustomerPause, type InvoiceStatus, Prisma, type PrismaClient } from '../../prisma/client.js';
-import type { collectionWorkflow } from '../../workflows/collection-workflow.js';
-import { collectionWorkflowId, collectionWorkflowType } from '../../workflows/definitions.js';
-import { identityAttributes } from '../../workflows/case-attributes.js';
+import { rawRows } from '../../prisma/raw-rows.js';
+import { collectionWorkflowId } from '../../workflows/definitions.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
-import { caseInputFromRows } from './case-input.js';
-import { casePauseCommand, holdNewCaseForCustomerPause } from './customer-pause.js';
 import { isClosedStatus } from './closed-case.js';
+import { notePausedCase } from './customer-pause.js';
 import { storedPolicies } from './policy-cache.js';
-import { rawRows } from '../../prisma/raw-rows.js';
+import { casePolicy, startCase } from './start-case.js';
 
 export type CreateCaseOutcome =
   | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string; readonly invoiceStatus: InvoiceStatus; readonly balanceMinor: bigint }
@@ -81,6 +76,11 @@ interface CreateRow {
  * invoice unless its (source, externalId) exists, and answers the invoice (new or existing), the
  * customer as stored, which policy is the default now, and the customer's pause in force.
  * No row: the invoice was inserted by a concurrent request after this statement's snapshot.
+ *
+ * The pause is read by `active_customer_pause` (a migration) after the upsert holds the customer's
+ * row, with a snapshot of its own: a pause takes that row's lock first (customer-pause.ts), so a
+ * pause that committed while this statement waited is seen. A pause that locks the row after this
+ * statement committed lists this invoice, and starts the case itself if it is not running yet.
  */
 function createStatement(body: CreateInvoice, ids: { invoiceId: string; invoicePolicyId: string | null; customerPolicyId: string | null }) {
   const c = body.customer;
@@ -117,9 +117,7 @@ function createStatement(body: CreateInvoice, ids: { invoiceId: string; invoiceP
            (SELECT id::text FROM collection_policies WHERE is_default ORDER BY created_at DESC LIMIT 1) AS default_policy_id,
            pause.id::text AS pause_id, pause.reason AS pause_reason, pause.paused_by AS pause_paused_by, pause.paused_at AS pause_paused_at, pause.until AS pause_until
     FROM invoice CROSS JOIN customer
-    LEFT JOIN LATERAL (
-      SELECT * FROM customer_pauses p WHERE p.customer_id = customer.id AND p.resumed_at IS NULL AND (p.until IS NULL OR p.until > now()) ORDER BY p.paused_at DESC LIMIT 1
-    ) pause ON true`;
+    LEFT JOIN LATERAL active_customer_pause(customer.id) pause ON true`;
 }
 
 /** The same columns as the statement's, read by a later statement: for the invoice a concurrent request inserted. */
@@ -149,8 +147,9 @@ async function rowOfConcurrentInsert(prisma: PrismaClient, body: CreateInvoice):
  * run, which Temporal forgets after its retention period); the start refuses any earlier run of
  * the id as well (REJECT_DUPLICATE), which covers a case that ended after the row was read.
  *
- * Round trips before the start: one statement (customer, invoice, default policy, pause), plus a
- * policy read the first time a version is seen by this process (README "Benchmarks").
+ * Round trips: one statement (customer, invoice, default policy, pause) before the start, plus a
+ * policy read the first time a version is seen by this process (README "Benchmarks"), and one
+ * after it only for a customer already paused (to note the case under the pause).
  */
 export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string, { priority }: { priority?: Priority } = {}): Promise<CreateCaseOutcome> {
   const policies = storedPolicies(prisma);
@@ -178,33 +177,12 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
     id: row.customer_id, name: row.c_name, billingEmail: row.c_billing_email, phone: row.c_phone, addressLine1: row.c_address_line1, addressLine2: row.c_address_line2,
     city: row.c_city, region: row.c_region, postalCode: row.c_postal_code, country: row.c_country, timezone: row.c_timezone, locale: row.c_locale,
   };
-  const policyOf = async (id: string | null): Promise<CollectionPolicy | null> => (id ? (await policies.get(id)).policy : null);
-  const [ofInvoice, ofCustomer, storedDefault] = await Promise.all([policyOf(row.policy_id), policyOf(row.c_policy_id), policyOf(row.default_policy_id)]);
-  const policy = choosePolicy({ invoice: ofInvoice, customer: ofCustomer, fallback: storedDefault ?? defaultPolicy });
-  const workflowId = caseWorkflowId(invoice);
-  // Read in the statement that wrote the invoice row; a pause committed after it is caught after the start.
-  const customerPause: CustomerPause | null = row.pause_id
+  const policy = await casePolicy(prisma, { invoice: row.policy_id, customer: row.c_policy_id, storedDefault: row.default_policy_id });
+  // The pause in force when the statement held the customer's row; a later pause finds this invoice and pauses (or starts) its case.
+  const pause: CustomerPause | null = row.pause_id
     ? { id: row.pause_id, customerId: customer.id, reason: row.pause_reason!, pausedBy: row.pause_paused_by!, pausedAt: row.pause_paused_at!, until: row.pause_until, resumedBy: null, resumedAt: null }
     : null;
-  let started = true;
-  const input = { ...caseInputFromRows(invoice, customer, policy), ...(customerPause ? { startPaused: casePauseCommand(customerPause, customerPause.pausedBy) } : {}) };
-  try {
-    await temporal.workflow.start<typeof collectionWorkflow>(collectionWorkflowType, {
-      workflowId,
-      taskQueue,
-      args: [input],
-      // What the case is: searchable at once, before a worker has run it.
-      typedSearchAttributes: identityAttributes(input),
-      ...(priority ? { priority } : {}),
-      staticSummary: `Collect invoice ${invoice.number} from ${customer.name}`,
-      staticDetails: `Created by ${actor}; policy ${policy.name}@${policy.version}; source ${body.source}/${body.externalId}`,
-      // The SDK's default (ALLOW_DUPLICATE) would start a fresh ladder once the first run closed.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    started = false;
-  }
-  if (started) await holdNewCaseForCustomerPause({ prisma, temporal }, invoice, customer.id, customerPause);
+  const started = await startCase(temporal, taskQueue, { invoice: { ...invoice, source: body.source, externalId: body.externalId }, customer, policy, pause, startedBy: actor, ...(priority ? { priority } : {}) });
+  if (started === 'started' && pause) await notePausedCase(prisma, pause.id, invoice.id);
   return row.created ? { ...existingAnswer, kind: 'created' } : existingAnswer;
 }

@@ -1,15 +1,22 @@
 import type { Client } from '@temporalio/client';
 import { type CustomerPause, Prisma, type PrismaClient } from '../../prisma/client.js';
 import { rawRows } from '../../prisma/raw-rows.js';
-import { caseStateQuery, type PauseCommand, pauseUpdate, resumeUpdate } from '../../workflows/definitions.js';
+import { caseStateQuery, pauseUpdate, resumeUpdate } from '../../workflows/definitions.js';
 import type { pauseOutcomes, resumeOutcomes } from '../schemas/customers.js';
 import { caseWorkflowId } from './case-command.js';
+import { casePauseCommand, casePauseReason } from './customer-pause-command.js';
 import { type CaseFailureReporter, type CaseRef, notUpdated, OPEN_STATUSES, updateCase } from './case-updates.js';
 import { inPool } from './in-pool.js';
+import { casePolicy, startCase } from './start-case.js';
 
 interface Dependencies {
   readonly prisma: PrismaClient;
   readonly temporal: Client;
+}
+
+/** A pause may start a case its create has not started yet: it needs the queue cases run on. */
+interface PauseDependencies extends Dependencies {
+  readonly taskQueue: string;
 }
 
 export interface CaseOutcome<O extends string> {
@@ -24,24 +31,18 @@ type ResumeOutcome = CaseOutcome<(typeof resumeOutcomes)[number]>;
 /** Cases are told a few at a time: enough to be quick for hundreds, few enough not to flood Temporal. */
 const CONCURRENCY = 8;
 
-/** The reason each case's pause gives, so its audit log says where the pause came from. */
-export const casePauseReason = (reason: string) => `customer paused: ${reason}`;
 
 /** The customer's pause in force now: not resumed and not past its end. */
 export function activePauseWhere(customerId: string, now = new Date()) {
   return { customerId, resumedAt: null, OR: [{ until: null }, { until: { gt: now } }] } satisfies Prisma.CustomerPauseWhereInput;
 }
 
-/** Raw SQL (the same condition as activePauseWhere): every create runs it after its start, and Prisma's model query costs several times its CPU. */
+/** Raw SQL (the same condition as activePauseWhere and the migration's active_customer_pause): the customer overview reads it on every view. */
 export async function activeCustomerPause(prisma: PrismaClient, customerId: string): Promise<CustomerPause | null> {
   const [pause] = await rawRows<CustomerPause>(prisma, Prisma.sql`
     SELECT id::text, customer_id::text AS "customerId", reason, paused_by AS "pausedBy", paused_at AS "pausedAt", until, resumed_by AS "resumedBy", resumed_at AS "resumedAt"
     FROM customer_pauses WHERE customer_id = ${customerId}::uuid AND resumed_at IS NULL AND (until IS NULL OR until > now()) ORDER BY paused_at DESC LIMIT 1`, { preparedAs: 'active-customer-pause' });
   return pause ?? null;
-}
-
-export function casePauseCommand(pause: CustomerPause, actor: string): PauseCommand {
-  return { reason: casePauseReason(pause.reason), actor, ...(pause.until ? { until: pause.until.toISOString() } : {}) };
 }
 
 /** Runs `work` with the customer's row locked (so two pauses or a pause and a resume never interleave); null when there is no such customer. */
@@ -61,7 +62,7 @@ const caseRef = { id: true, number: true, workflowId: true } as const;
  * is left as it is. Null when there is no such customer.
  */
 export async function pauseCustomer(
-  { prisma, temporal }: Dependencies,
+  { prisma, temporal, taskQueue }: PauseDependencies,
   customerId: string,
   request: { reason: string; until?: string | undefined },
   actor: string,
@@ -75,14 +76,27 @@ export async function pauseCustomer(
   const pause = taken.value;
   const invoices = await prisma.invoice.findMany({
     where: { customerId, status: { in: [...OPEN_STATUSES] } },
-    select: { ...caseRef, customerPauses: { where: { pauseId: pause.id }, select: { pauseId: true } } },
+    select: { ...caseRef, status: true, customerPauses: { where: { pauseId: pause.id }, select: { pauseId: true } } },
     orderBy: [{ dueDate: 'asc' }, { number: 'asc' }],
   });
   const command = casePauseCommand(pause, actor);
   const cases = await inPool(invoices, CONCURRENCY, async (invoice): Promise<PauseOutcome> => {
     const ref = { invoiceId: invoice.id, invoiceNumber: invoice.number };
     if (invoice.customerPauses.length) return { ...ref, outcome: 'held_already' };
-    const outcome = await updateCase(temporal, invoice, pauseUpdate, command, failures);
+    let outcome = await updateCase(temporal, invoice, pauseUpdate, command, failures);
+    // Only an open invoice can be one whose create wrote the row but has not started the case (yet, or
+    // ever: it may have died in between); a disputed one or one in a plan had a case, which has ended.
+    if (!outcome.ok && outcome.kind === 'not_running' && invoice.status === 'open') {
+      // Start it paused, as its create would have.
+      const started = await startCaseOfInvoice({ prisma, temporal, taskQueue }, invoice.id, pause, actor).catch((error: unknown) => notUpdated(error, invoice, failures));
+      if (started === 'started') {
+        await notePausedCase(prisma, pause.id, invoice.id);
+        return { ...ref, outcome: 'paused' };
+      }
+      // Its create's start came first, or the case ran before and has ended: ask it again.
+      if (started === 'running_already') outcome = await updateCase(temporal, invoice, pauseUpdate, command, failures);
+      else outcome = started;
+    }
     if (outcome.ok) {
       await notePausedCase(prisma, pause.id, invoice.id);
       return { ...ref, outcome: 'paused' };
@@ -102,7 +116,8 @@ async function pausedFor(temporal: Client, invoice: CaseRef, reason: string): Pr
   return view?.paused?.reason === reason;
 }
 
-function notePausedCase(prisma: PrismaClient, pauseId: string, invoiceId: string): Promise<unknown> {
+/** Notes that the pause holds the case, so resuming the customer resumes it. */
+export function notePausedCase(prisma: PrismaClient, pauseId: string, invoiceId: string): Promise<unknown> {
   return prisma.customerPauseCase.createMany({ data: [{ pauseId, invoiceId }], skipDuplicates: true });
 }
 
@@ -159,21 +174,12 @@ async function resumeOne(temporal: Client, invoice: CaseRef, reason: string, act
   return { ...ref, outcome: outcome.kind, detail: outcome.detail };
 }
 
-/**
- * A new case of a paused customer: it was started paused when `startedWith` is the pause (note it,
- * so resuming the customer resumes it); otherwise a pause taken while it was being created is
- * applied now. Errors of ours are thrown: creating the invoice is safe to retry.
- */
-export async function holdNewCaseForCustomerPause({ prisma, temporal }: Dependencies, invoice: CaseRef, customerId: string, startedWith: CustomerPause | null): Promise<void> {
-  if (startedWith) {
-    await notePausedCase(prisma, startedWith.id, invoice.id);
-    return;
-  }
-  // The pause may have listed the customer's cases before this one could be reached: check again.
-  const pause = await activeCustomerPause(prisma, customerId);
-  if (!pause) return;
-  const command = casePauseCommand(pause, pause.pausedBy);
-  const outcome = await updateCase(temporal, invoice, pauseUpdate, command, { reference: '', report: () => undefined });
-  if (!outcome.ok && outcome.kind === 'failed') throw outcome.error;
-  if (outcome.ok || (await pausedFor(temporal, invoice, command.reason))) await notePausedCase(prisma, pause.id, invoice.id);
+/** Starts the case of an invoice whose row exists, paused by `pause`, with what its create would have started it with. */
+async function startCaseOfInvoice({ prisma, temporal, taskQueue }: PauseDependencies, invoiceId: string, pause: CustomerPause, actor: string): Promise<'started' | 'running_already'> {
+  const [invoice, storedDefault] = await Promise.all([
+    prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId }, include: { customer: true } }),
+    prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' }, select: { id: true } }),
+  ]);
+  const policy = await casePolicy(prisma, { invoice: invoice.policyId, customer: invoice.customer.policyId, storedDefault: storedDefault?.id ?? null });
+  return startCase(temporal, taskQueue, { invoice, customer: invoice.customer, policy, pause, startedBy: `${actor} (pausing the customer before the case's create had started it)` });
 }
