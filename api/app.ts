@@ -2,7 +2,7 @@ import { httpInstrumentationMiddleware } from '@hono/otel';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { trace } from '@opentelemetry/api';
 import { ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimitByLength } from './middleware/body-limit.js';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
@@ -74,7 +74,7 @@ export function createApp({ logger, readinessChecks, cases, codec, metrics, trac
   // Connection: close, because the rest of a refused body is not read: the server may drop the
   // connection under it, and a client that reused it would find its next request hung up.
   const limit = (maxSize: number) =>
-    bodyLimit({
+    bodyLimitByLength({
       maxSize,
       onError: (c) => {
         c.header('Connection', 'close');

@@ -18,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** A request on the agent's connection; a body is sent chunked, as streaming clients do. */
-function send(agent: Agent, method: string, path: string, body?: Buffer): Promise<{ response: IncomingMessage; text: string }> {
+/** A request on the agent's connection; a body goes with its Content-Length, or `chunked` without one, as streaming clients send it. */
+function send(agent: Agent, method: string, path: string, body?: Buffer, { chunked = false } = {}): Promise<{ response: IncomingMessage; text: string }> {
   return new Promise((resolve, reject) => {
     const headers = body ? { 'content-type': 'application/json' } : {};
     const outgoing = request({ host: '127.0.0.1', port, method, path, agent, headers }, (response) => {
@@ -30,7 +30,8 @@ function send(agent: Agent, method: string, path: string, body?: Buffer): Promis
     outgoing.on('error', reject);
     // The server stops reading a refused body: the rest of our upload may meet a closed socket.
     outgoing.on('socket', (socket) => socket.on('error', () => undefined));
-    outgoing.end(body);
+    if (body && chunked) outgoing.write(body); // written before end: Node sends it chunked
+    outgoing.end(chunked ? undefined : body);
   });
 }
 
@@ -44,10 +45,14 @@ describe('HTTP limits below the app', () => {
     expect(JSON.parse(text)).toMatchObject({ status: 431, title: 'Request Header Fields Too Large', detail: expect.stringContaining('shorten the query string') });
   });
 
-  it('closes the connection after a 413, so a keep-alive client sends its next request on a new one', async () => {
+  it.each([
+    ['with its Content-Length', false],
+    ['chunked, without a Content-Length', true],
+  ])('answers a body over the limit sent %s with 413 and closes the connection, so a keep-alive client sends its next request on a new one', async (_how, chunked) => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const tooLarge = await send(agent, 'POST', '/v1/invoices', Buffer.from(JSON.stringify({ pad: 'y'.repeat(4 * 1024 * 1024) })));
+    const tooLarge = await send(agent, 'POST', '/v1/invoices', Buffer.from(JSON.stringify({ pad: 'y'.repeat(4 * 1024 * 1024) })), { chunked });
     expect(tooLarge.response.statusCode).toBe(413);
+    expect(JSON.parse(tooLarge.text)).toMatchObject({ status: 413, title: 'Payload Too Large' });
     expect(tooLarge.response.headers.connection).toBe('close');
     const next = await send(agent, 'GET', '/health');
     agent.destroy();

@@ -1,6 +1,6 @@
 import type { PayloadCodec } from '@temporalio/common';
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimitByLength } from '../middleware/body-limit.js';
 import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
 import type { ApiKeyLookup } from '../auth/api-key-lookup.js';
@@ -38,7 +38,7 @@ export function codecRoutes(options: CodecServerOptions): Hono<CodecEnv> {
   app.use(
     '/codec/*',
     cors({ origin: [...options.corsOrigins], allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'X-Namespace'], credentials: true, maxAge: 600 }),
-    bodyLimit({ maxSize: options.maxBodyBytes, onError: (c) => problem(c, 413, { title: 'Payload Too Large', detail: `Codec requests are limited to ${options.maxBodyBytes} bytes.` }) }),
+    bodyLimitByLength({ maxSize: options.maxBodyBytes, onError: (c) => problem(c, 413, { title: 'Payload Too Large', detail: `Codec requests are limited to ${options.maxBodyBytes} bytes.` }) }),
   );
 
   app.post('/codec/:operation{(?:encode|decode)}', async (c) => {
