@@ -9,9 +9,12 @@ const overPool = createPrismaClient(databaseUrl, { poolSize: 1 });
 const plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
 afterAll(() => Promise.all([overPool.$disconnect(), plain.$disconnect()]));
 
+// Today and a moment of it, from the clock: the values only travel, nothing here depends on when.
+const today = new Date().toISOString().slice(0, 10);
+const moment = new Date(`${today}T12:34:56.789Z`);
 const statement = Prisma.sql`
-  SELECT ${BigInt('9007199254740993')}::bigint AS big, ${12}::int AS small, '2026-02-28'::date AS day,
-         ${new Date('2026-03-01T12:34:56.789Z')}::timestamptz AS instant, '2026-03-01 12:34:56.789'::timestamp AS utc_wall,
+  SELECT ${BigInt('9007199254740993')}::bigint AS big, ${12}::int AS small, ${today}::date AS day,
+         ${moment}::timestamptz AS instant, ${`${today} 12:34:56.789`}::timestamp AS utc_wall,
          gen_random_uuid()::text IS NOT NULL AS has_id, '{"a":[1,"b"]}'::jsonb AS doc, NULL::text AS nothing, ${'ünïcode'}::text AS name`;
 
 describe('rawRows: a statement sent straight to the pool answers what $queryRaw answers', () => {
@@ -26,9 +29,9 @@ describe('rawRows: a statement sent straight to the pool answers what $queryRaw 
     expect(direct).toEqual({
       big: 9007199254740993n,
       small: 12,
-      day: new Date('2026-02-28T00:00:00.000Z'),
-      instant: new Date('2026-03-01T12:34:56.789Z'),
-      utc_wall: new Date('2026-03-01T12:34:56.789Z'),
+      day: new Date(`${today}T00:00:00.000Z`),
+      instant: moment,
+      utc_wall: moment,
       has_id: true,
       doc: { a: [1, 'b'] },
       nothing: null,
