@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
+const bodylessMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * Hono's bodyLimit, decided from Content-Length when the request has one. bodyLimit first reads
  * `c.req.raw.body`, which makes @hono/node-server build a full web Request and stream for every
@@ -8,8 +10,6 @@ import { bodyLimit } from 'hono/body-limit';
  * without it, 190 µs with it). Node's parser never passes on more body than Content-Length says,
  * so only a chunked body has to be counted as it streams, which bodyLimit still does.
  */
-const bodylessMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export function bodyLimitByLength({ maxSize, onError }: { maxSize: number; onError: (c: Context) => Response | Promise<Response> }): MiddlewareHandler {
   const counted = bodyLimit({ maxSize, onError });
   return async (c, next) => {

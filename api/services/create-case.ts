@@ -6,8 +6,8 @@ import { collectionWorkflowId } from '../../workflows/definitions.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
 import { isClosedStatus } from './closed-case.js';
-import { notePausedCase } from './customer-pause.js';
-import { storedPolicies } from './policy-cache.js';
+import { activePauseWhere, notePausedCase } from './customer-pause.js';
+import { storedDefaultPolicyId, storedPolicies } from './policy-cache.js';
 import { casePolicy, startCase } from './start-case.js';
 
 export type CreateCaseOutcome =
@@ -123,16 +123,16 @@ function createStatement(body: CreateInvoice, ids: { invoiceId: string; invoiceP
 /** The same columns as the statement's, read by a later statement: for the invoice a concurrent request inserted. */
 async function rowOfConcurrentInsert(prisma: PrismaClient, body: CreateInvoice): Promise<CreateRow> {
   const invoice = await prisma.invoice.findUniqueOrThrow({ where: { source_externalId: { source: body.source, externalId: body.externalId } }, include: { customer: true } });
-  const [defaultRow, pause] = await Promise.all([
-    prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' }, select: { id: true } }),
-    prisma.customerPause.findFirst({ where: { customerId: invoice.customerId, resumedAt: null, OR: [{ until: null }, { until: { gt: new Date() } }] }, orderBy: { pausedAt: 'desc' } }),
+  const [defaultPolicyId, pause] = await Promise.all([
+    storedDefaultPolicyId(prisma),
+    prisma.customerPause.findFirst({ where: activePauseWhere(invoice.customerId), orderBy: { pausedAt: 'desc' } }),
   ]);
   const c = invoice.customer;
   return {
     created: false, id: invoice.id, number: invoice.number, customer_id: invoice.customerId, customer_external_id: c.externalId, issue_date: invoice.issueDate, due_date: invoice.dueDate,
     amount_minor: invoice.amountMinor, balance_minor: invoice.balanceMinor, currency: invoice.currency, status: invoice.status, payment_link: invoice.paymentLink, policy_id: invoice.policyId, workflow_id: invoice.workflowId,
     c_name: c.name, c_billing_email: c.billingEmail, c_phone: c.phone, c_address_line1: c.addressLine1, c_address_line2: c.addressLine2, c_city: c.city, c_region: c.region, c_postal_code: c.postalCode,
-    c_country: c.country, c_timezone: c.timezone, c_locale: c.locale, c_policy_id: c.policyId, default_policy_id: defaultRow?.id ?? null,
+    c_country: c.country, c_timezone: c.timezone, c_locale: c.locale, c_policy_id: c.policyId, default_policy_id: defaultPolicyId,
     pause_id: pause?.id ?? null, pause_reason: pause?.reason ?? null, pause_paused_by: pause?.pausedBy ?? null, pause_paused_at: pause?.pausedAt ?? null, pause_until: pause?.until ?? null,
   };
 }

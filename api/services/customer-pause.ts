@@ -7,6 +7,7 @@ import { caseWorkflowId } from './case-command.js';
 import { casePauseCommand, casePauseReason } from './customer-pause-command.js';
 import { type CaseFailureReporter, type CaseRef, notUpdated, OPEN_STATUSES, updateCase } from './case-updates.js';
 import { inPool } from './in-pool.js';
+import { storedDefaultPolicyId } from './policy-cache.js';
 import { casePolicy, startCase } from './start-case.js';
 
 interface Dependencies {
@@ -30,7 +31,6 @@ type ResumeOutcome = CaseOutcome<(typeof resumeOutcomes)[number]>;
 
 /** Cases are told a few at a time: enough to be quick for hundreds, few enough not to flood Temporal. */
 const CONCURRENCY = 8;
-
 
 /** The customer's pause in force now: not resumed and not past its end. */
 export function activePauseWhere(customerId: string, now = new Date()) {
@@ -176,10 +176,7 @@ async function resumeOne(temporal: Client, invoice: CaseRef, reason: string, act
 
 /** Starts the case of an invoice whose row exists, paused by `pause`, with what its create would have started it with. */
 async function startCaseOfInvoice({ prisma, temporal, taskQueue }: PauseDependencies, invoiceId: string, pause: CustomerPause, actor: string): Promise<'started' | 'running_already'> {
-  const [invoice, storedDefault] = await Promise.all([
-    prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId }, include: { customer: true } }),
-    prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' }, select: { id: true } }),
-  ]);
-  const policy = await casePolicy(prisma, { invoice: invoice.policyId, customer: invoice.customer.policyId, storedDefault: storedDefault?.id ?? null });
+  const [invoice, storedDefault] = await Promise.all([prisma.invoice.findUniqueOrThrow({ where: { id: invoiceId }, include: { customer: true } }), storedDefaultPolicyId(prisma)]);
+  const policy = await casePolicy(prisma, { invoice: invoice.policyId, customer: invoice.customer.policyId, storedDefault });
   return startCase(temporal, taskQueue, { invoice, customer: invoice.customer, policy, pause, startedBy: `${actor} (pausing the customer before the case's create had started it)` });
 }

@@ -48,6 +48,12 @@ class PolicyCache {
 
 const caches = new WeakMap<PrismaClient, PolicyCache>();
 
+/** The id of the stored default policy now (never cached: which version is the default changes), or null when none is stored. */
+export async function storedDefaultPolicyId(prisma: PrismaClient): Promise<string | null> {
+  const row = await prisma.collectionPolicy.findFirst({ where: { isDefault: true }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+  return row?.id ?? null;
+}
+
 /** The policy cache of this client's database. */
 export function storedPolicies(prisma: PrismaClient): PolicyCache {
   let cache = caches.get(prisma);

@@ -1,7 +1,7 @@
 // Where the machine's CPU went during a stretch of work, by process kind: which side of a bench
 // pays for what, and whether the machine was out of CPU (idle) or waiting on the disk (iowait).
 import { readdirSync, readFileSync } from 'node:fs';
-import { cpuSeconds } from './process-cpu.js';
+import { cpuSeconds, ticksPerSecond } from './process-cpu.js';
 
 export interface CpuSnapshot {
   readonly byKind: Readonly<Record<string, number>>;
@@ -10,8 +10,6 @@ export interface CpuSnapshot {
   readonly idle: number;
   readonly iowait: number;
 }
-
-const ticksPerSecond = 100;
 
 function machineSeconds(): { busy: number; idle: number; iowait: number } {
   const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Linux's USER_HZ: /proc reports CPU time in these ticks. */
-const ticksPerSecond = 100;
+export const ticksPerSecond = 100;
 
 /** CPU seconds the processes have used so far, or undefined where /proc cannot tell. */
 export function cpuSeconds(pids: readonly number[]): number | undefined {
