@@ -37,6 +37,7 @@ export async function bulkImport(
       const outcome = await createCase(deps, parsed.data, actor, { priority: { priorityKey: BULK_IMPORT_PRIORITY_KEY } });
       if (outcome.kind === 'conflict') return { index, status: 'conflict', invoiceId: outcome.invoiceId, fields: outcome.fields };
       if (outcome.kind === 'unknown_policy') return { index, status: 'invalid', errors: [{ field: outcome.field, rule: 'exists', message: `no policy ${outcome.ref}` }] };
+      if (outcome.kind === 'key_taken') throw new Error('a bulk row claims no Idempotency-Key, yet its create answered key_taken');
       return { index, status: outcome.kind, invoiceId: outcome.invoiceId };
     } catch (error) {
       reportFailure(index, error);

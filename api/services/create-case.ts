@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Priority } from '@temporalio/common';
 import { type CustomerPause, type InvoiceStatus, Prisma, type PrismaClient } from '../../prisma/client.js';
 import { rawRows } from '../../prisma/raw-rows.js';
+import { type KeyClaim, keyClaimCtes } from '../idempotency/key-claim.js';
+import type { RouteKeyClaim } from '../middleware/idempotency.js';
 import { collectionWorkflowId } from '../../workflows/definitions.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
@@ -13,7 +15,9 @@ import { casePolicy, startCase } from './start-case.js';
 export type CreateCaseOutcome =
   | { readonly kind: 'created' | 'existing'; readonly invoiceId: string; readonly workflowId: string; readonly invoiceStatus: InvoiceStatus; readonly balanceMinor: bigint }
   | { readonly kind: 'unknown_policy'; readonly field: string; readonly ref: string }
-  | { readonly kind: 'conflict'; readonly invoiceId: string; readonly fields: string[] };
+  | { readonly kind: 'conflict'; readonly invoiceId: string; readonly fields: string[] }
+  /** The request's Idempotency-Key is held by another request: nothing was written. */
+  | { readonly kind: 'key_taken' };
 
 interface Dependencies {
   readonly prisma: PrismaClient;
@@ -70,25 +74,32 @@ interface CreateRow {
   pause_until: Date | null;
 }
 
+/** The statement's one row: whether it claimed the request's key, and the invoice's columns (all null when a concurrent request inserted it, or when the key was not claimed). */
+type StatementRow = { key_claimed: boolean } & ({ id: string } & CreateRow | { [column in keyof CreateRow]: null });
+
 /**
- * One statement, one round trip, one transaction: upserts the customer (INSERT … ON CONFLICT DO
+ * One statement, one round trip, one transaction: claims the request's Idempotency-Key, if it
+ * has one (nothing else is written unless the claim succeeds), upserts the customer (INSERT … ON CONFLICT DO
  * UPDATE is atomic, also when two requests bring the same new customer at once), inserts the
  * invoice unless its (source, externalId) exists, and answers the invoice (new or existing), the
  * customer as stored, which policy is the default now, and the customer's pause in force.
- * No row: the invoice was inserted by a concurrent request after this statement's snapshot.
+ * Always one row; the invoice's columns are null when it was inserted by a concurrent request after
+ * this statement's snapshot (or when the key was not claimed).
  *
  * The pause is read by `active_customer_pause` (a migration) after the upsert holds the customer's
  * row, with a snapshot of its own: a pause takes that row's lock first (customer-pause.ts), so a
  * pause that committed while this statement waited is seen. A pause that locks the row after this
  * statement committed lists this invoice, and starts the case itself if it is not running yet.
  */
-function createStatement(body: CreateInvoice, ids: { invoiceId: string; invoicePolicyId: string | null; customerPolicyId: string | null }) {
+function createStatement(body: CreateInvoice, ids: { invoiceId: string; invoicePolicyId: string | null; customerPolicyId: string | null }, keyClaim: KeyClaim | undefined) {
   const c = body.customer;
   const a = c.postalAddress;
   return Prisma.sql`
-    WITH customer AS (
+    WITH ${keyClaimCtes(keyClaim)}, customer AS (
       INSERT INTO customers (source, external_id, name, billing_email, phone, address_line1, address_line2, city, region, postal_code, country, timezone, locale, tier, policy_id)
-      VALUES (${body.source}, ${c.externalId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${a?.line1 ?? null}, ${a?.line2 ?? null}, ${a?.city ?? null}, ${a?.region ?? null}, ${a?.postalCode ?? null}, ${a?.country ?? null}, ${c.timezone}, ${c.locale}, ${c.tier ?? null}, ${ids.customerPolicyId}::uuid)
+      SELECT ${body.source}::text, ${c.externalId}::text, ${c.name}::text, ${c.email ?? null}::text, ${c.phone ?? null}::text, ${a?.line1 ?? null}::text, ${a?.line2 ?? null}::text, ${a?.city ?? null}::text,
+             ${a?.region ?? null}::text, ${a?.postalCode ?? null}::text, ${a?.country ?? null}::text, ${c.timezone}::text, ${c.locale}::text, ${c.tier ?? null}::text, ${ids.customerPolicyId}::uuid
+      FROM key_claimed WHERE key_claimed.claimed
       ON CONFLICT (source, external_id) DO UPDATE SET
         name = EXCLUDED.name, billing_email = EXCLUDED.billing_email, phone = EXCLUDED.phone,
         address_line1 = EXCLUDED.address_line1, address_line2 = EXCLUDED.address_line2, city = EXCLUDED.city, region = EXCLUDED.region,
@@ -109,15 +120,17 @@ function createStatement(body: CreateInvoice, ids: { invoiceId: string; invoiceP
       FROM invoices i JOIN customers c ON c.id = i.customer_id
       WHERE i.source = ${body.source} AND i.external_id = ${body.externalId} AND NOT EXISTS (SELECT 1 FROM inserted)
     )
-    SELECT invoice.created, invoice.id::text, invoice.number, invoice.customer_id::text, invoice.customer_external_id, invoice.issue_date, invoice.due_date,
+    SELECT key_claimed.claimed AS key_claimed, invoice.created, invoice.id::text, invoice.number, invoice.customer_id::text, invoice.customer_external_id, invoice.issue_date, invoice.due_date,
            invoice.amount_minor, invoice.balance_minor, invoice.currency::text, invoice.status::text, invoice.payment_link, invoice.policy_id::text, invoice.workflow_id,
            customer.name AS c_name, customer.billing_email AS c_billing_email, customer.phone AS c_phone, customer.address_line1 AS c_address_line1,
            customer.address_line2 AS c_address_line2, customer.city AS c_city, customer.region AS c_region, customer.postal_code AS c_postal_code,
            customer.country::text AS c_country, customer.timezone AS c_timezone, customer.locale AS c_locale, customer.policy_id::text AS c_policy_id,
            (SELECT id::text FROM collection_policies WHERE is_default ORDER BY created_at DESC LIMIT 1) AS default_policy_id,
            pause.id::text AS pause_id, pause.reason AS pause_reason, pause.paused_by AS pause_paused_by, pause.paused_at AS pause_paused_at, pause.until AS pause_until
-    FROM invoice CROSS JOIN customer
-    LEFT JOIN LATERAL active_customer_pause(customer.id) pause ON true`;
+    FROM key_claimed LEFT JOIN (
+      invoice CROSS JOIN customer
+      LEFT JOIN LATERAL active_customer_pause(customer.id) pause ON true
+    ) ON true`;
 }
 
 /** The same columns as the statement's, read by a later statement: for the invoice a concurrent request inserted. */
@@ -147,11 +160,14 @@ async function rowOfConcurrentInsert(prisma: PrismaClient, body: CreateInvoice):
  * run, which Temporal forgets after its retention period); the start refuses any earlier run of
  * the id as well (REJECT_DUPLICATE), which covers a case that ended after the row was read.
  *
- * Round trips: one statement (customer, invoice, default policy, pause) before the start, plus a
+ * With `keyClaim` (the route's Idempotency-Key) the statement claims the key too, and 'key_taken'
+ * means another request holds it: nothing was written.
+ *
+ * Round trips: one statement (key, customer, invoice, default policy, pause) before the start, plus a
  * policy read the first time a version is seen by this process (README "Benchmarks"), and one
  * after it only for a customer already paused (to note the case under the pause).
  */
-export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string, { priority }: { priority?: Priority } = {}): Promise<CreateCaseOutcome> {
+export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string, { priority, keyClaim }: { priority?: Priority; keyClaim?: RouteKeyClaim } = {}): Promise<CreateCaseOutcome> {
   const policies = storedPolicies(prisma);
   const c = body.customer;
   const [invoicePolicy, customerPolicy] = await Promise.all([body.policy ? policies.find(body.policy) : null, c.policy ? policies.find(c.policy) : null]);
@@ -159,8 +175,10 @@ export async function createCase({ prisma, temporal, taskQueue }: Dependencies, 
   if (c.policy && !customerPolicy) return { kind: 'unknown_policy', field: 'customer.policy', ref: `${c.policy.name}@${c.policy.version}` };
 
   const invoiceId = crypto.randomUUID();
-  const rows = await rawRows<CreateRow>(prisma, createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }), { preparedAs: 'create-case' });
-  const row = rows[0] ?? (await rowOfConcurrentInsert(prisma, body));
+  const [claimedRow] = await rawRows<StatementRow>(prisma, createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }, keyClaim), { preparedAs: 'create-case' });
+  if (!claimedRow?.key_claimed) return { kind: 'key_taken' };
+  if (keyClaim) keyClaim.claimed = true;
+  const row = claimedRow.id !== null ? claimedRow : await rowOfConcurrentInsert(prisma, body);
   const invoice = {
     id: row.id, number: row.number, workflowId: row.workflow_id, status: row.status, amountMinor: row.amount_minor, balanceMinor: row.balance_minor, currency: row.currency,
     issueDate: row.issue_date, dueDate: row.due_date, paymentLink: row.payment_link, customer: { externalId: row.customer_external_id },
