@@ -1,4 +1,4 @@
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import type { PrismaClient } from '../prisma/client.js';
 import type { ReadinessCheck } from './readiness.js';
 
@@ -9,7 +9,7 @@ export function postgresCheck(prisma: PrismaClient): ReadinessCheck {
 }
 
 /** Asks the frontend to describe the namespace: proves both the server and the namespace are there. */
-export function temporalCheck(connection: Connection, namespace: string): ReadinessCheck {
+export function temporalCheck(connection: ConnectionLike, namespace: string): ReadinessCheck {
   return async () => {
     await connection.workflowService.describeNamespace({ namespace });
   };

@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { providersFromConfig } from '../activities/providers/from-config.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
@@ -13,6 +14,8 @@ import { createApp } from './app.js';
 import { postgresCheck, temporalCheck } from './dependency-checks.js';
 import { startHttpServer } from './http-server.js';
 import { requestIdClientInterceptor } from './request-context.js';
+import { LazyNativeConnection } from './temporal-connection.js';
+import { temporalLoggerFor } from '../telemetry/temporal-logger.js';
 import { tracingClientInterceptors } from '../telemetry/temporal-tracing.js';
 import { tracingFromConfig } from '../telemetry/tracing.js';
 
@@ -22,8 +25,11 @@ const logger = createLogger(config, 'api');
 const tracing = tracingFromConfig(config, 'collections-api');
 if (tracing) logger.info({ databaseSpans: tracing.databaseSpans }, 'traces exported over OTLP');
 const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+// The SDK's Rust core carries the API's gRPC (api/temporal-connection.ts); its log goes to ours, and
+// the API's own SIGINT/SIGTERM handling below shuts down (no workers here for the Runtime to drain).
+Runtime.install({ logger: temporalLoggerFor(logger), shutdownSignals: [] });
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
-const temporal = Connection.lazy(temporalConnectionSettings(config));
+const temporal = new LazyNativeConnection(temporalConnectionSettings(config));
 
 // Every request checks its key; kept in memory while a LISTEN connection tells of revocations (README "API keys").
 const apiKeys = cachedApiKeyLookup(prisma, config.DATABASE_URL, logger);

@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { LazyNativeConnection } from '../api/temporal-connection.js';
 import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../api/app.js';
@@ -7,10 +7,10 @@ import { createPrismaClient } from '../prisma/client.js';
 
 const logger = pino({ level: 'silent' });
 const prisma = createPrismaClient(inject('databaseUrl'));
-const temporal = Connection.lazy({ address: inject('temporalAddress') });
+const temporal = new LazyNativeConnection({ address: inject('temporalAddress') });
 // Nothing listens on port 1: these stand for a database and a Temporal server that are down.
 const deadPrisma = createPrismaClient('postgresql://postgres@127.0.0.1:1/collections');
-const deadTemporal = Connection.lazy({ address: '127.0.0.1:1' });
+const deadTemporal = new LazyNativeConnection({ address: '127.0.0.1:1' });
 
 afterAll(async () => {
   await Promise.allSettled([prisma.$disconnect(), deadPrisma.$disconnect(), temporal.close(), deadTemporal.close()]);

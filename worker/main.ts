@@ -12,7 +12,7 @@ import { tracingFromConfig } from '../telemetry/tracing.js';
 import { createCollectionWorker, workerLimitsFromConfig } from './create-worker.js';
 import { startMetricsServer } from './metrics-server.js';
 import { runtimeTelemetry } from './runtime-telemetry.js';
-import { temporalLoggerFor } from './temporal-logger.js';
+import { temporalLoggerFor } from '../telemetry/temporal-logger.js';
 
 // The SDK's Runtime installs SIGINT/SIGTERM handlers: worker.run() then drains in-flight
 // tasks and resolves, so the finally block below closes the connections cleanly.

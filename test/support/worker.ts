@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { LazyNativeConnection } from '../../api/temporal-connection.js';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
@@ -68,7 +69,8 @@ export async function createWorkerHarness(options: { senders?: Senders; wrapSink
   const namespace = inject('temporalNamespace');
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const prisma = createPrismaClient(inject('databaseUrl'));
-  const connection = await Connection.connect({ address });
+  // The API's own connection kind (api/temporal-connection.ts): the API's tests run over what it runs over.
+  const connection = new LazyNativeConnection({ address });
   const dataConverter = options.dataConverter ?? suiteDataConverter();
   const client = new Client({ connection, namespace, dataConverter, interceptors: { workflow: [...tracingClientInterceptors(options.tracing), requestIdClientInterceptor] } });
   const nativeConnection = await NativeConnection.connect({ address });
