@@ -13,6 +13,8 @@ const KEEP_FOR_MS = 24 * 60 * 60 * 1000;
 /** A key left to the route to claim in its own statement; the route sets `claimed` once it has. */
 export interface RouteKeyClaim extends KeyClaim {
   claimed: boolean;
+  /** The route's answer as it sends it (JSON text), so the middleware stores it without reading the response back. */
+  answer?: { readonly status: number; readonly json: string };
 }
 
 export type IdempotencyEnv = { Variables: AuthEnv['Variables'] & { keyClaim?: RouteKeyClaim } };
@@ -45,11 +47,13 @@ export function idempotency(prisma: PrismaClient, { claimedByRoute = () => false
     const now = new Date();
     const claim: KeyClaim = { scope: c.get('principal').name, key, requestHash, expiresAt: new Date(now.getTime() + KEEP_FOR_MS), now };
 
+    let answer: RouteKeyClaim['answer'];
     if (claimedByRoute(c)) {
       const routeClaim: RouteKeyClaim = { ...claim, claimed: false };
       c.set('keyClaim', routeClaim);
       await next();
       if (!routeClaim.claimed) return;
+      answer = routeClaim.answer;
     } else {
       const [claimed] = await rawRows<{ claimed: boolean }>(prisma, Prisma.sql`WITH ${keyClaimCtes(claim)} SELECT claimed FROM key_claimed`, { preparedAs: 'idempotency-claim' });
       if (!claimed?.claimed) return answerTakenKey(c, prisma, claim);
@@ -61,13 +65,7 @@ export function idempotency(prisma: PrismaClient, { claimedByRoute = () => false
       await prisma.idempotencyRecord.delete({ where });
       return;
     }
-    // Read and put back rather than clone(): a clone makes @hono/node-server stream both copies
-    // through web streams (measured: about 0.1 ms more a request than this).
-    const { status, headers } = c.res;
-    const text = await c.res.text();
-    c.res = undefined; // else Hono's setter would copy the read response's (used) body into the new one
-    c.res = new Response(text, { status, headers });
-    const json = isJson(text) ? text : '{}';
+    const { status, json } = c.res.status === answer?.status ? answer : await readBack(c);
     // Raw, like the claim: every keyed request stores its answer, and the model update costs several times the CPU.
     await rawRows(prisma, Prisma.sql`UPDATE idempotency_records SET response_status = ${status}, response_body = ${json}::jsonb WHERE scope = ${claim.scope} AND key = ${key}`, { preparedAs: 'idempotency-answer' });
   });
@@ -86,6 +84,19 @@ export async function answerTakenKey(c: Context, prisma: PrismaClient, claim: Ke
   return c.body(JSON.stringify(earlier.responseBody), earlier.responseStatus as 200, {
     'content-type': earlier.responseStatus >= 400 ? 'application/problem+json' : 'application/json',
   });
+}
+
+/**
+ * The response's status and body (JSON text, else `{}`), its body put back for the client. Read
+ * and put back rather than clone(): a clone makes @hono/node-server stream both copies through
+ * web streams (measured: about 0.1 ms more a request than this).
+ */
+async function readBack(c: Context): Promise<{ status: number; json: string }> {
+  const { status, headers } = c.res;
+  const text = await c.res.text();
+  c.res = undefined; // else Hono's setter would copy the read response's (used) body into the new one
+  c.res = new Response(text, { status, headers });
+  return { status, json: isJson(text) ? text : '{}' };
 }
 
 function isJson(text: string): boolean {

@@ -137,7 +137,9 @@ export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImpo
       });
     }
     const answer = { invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created', invoiceStatus: outcome.invoiceStatus, closed: isClosedStatus(outcome.invoiceStatus), balanceMinor: Number(outcome.balanceMinor) };
-    return c.json(answer, outcome.kind === 'created' ? 201 : 200);
+    const status = outcome.kind === 'created' ? 201 : 200;
+    if (keyClaim) keyClaim.answer = { status, json: JSON.stringify(answer) };
+    return c.json(answer, status);
   });
 
   routes.openapi(bulkImportRoute, async (c) => {
