@@ -29,7 +29,9 @@ const prisma = createPrismaClient(config.DATABASE_URL, { poolSize: config.DATABA
 // the API's own SIGINT/SIGTERM handling below shuts down (no workers here for the Runtime to drain).
 Runtime.install({ logger: temporalLoggerFor(logger), shutdownSignals: [] });
 // lazy: the API starts (and /health answers) even while Temporal is still coming up; /ready tells.
-const temporal = new LazyNativeConnection(temporalConnectionSettings(config));
+// No gzip (the native connection's default): every payload is AES-GCM ciphertext, which does not
+// compress, so gzip would only cost CPU here and in the server on every call.
+const temporal = new LazyNativeConnection({ ...temporalConnectionSettings(config), grpcCompression: { codec: 'none' } });
 
 // Every request checks its key; kept in memory while a LISTEN connection tells of revocations (README "API keys").
 const apiKeys = cachedApiKeyLookup(prisma, config.DATABASE_URL, logger);
