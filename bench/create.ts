@@ -4,6 +4,7 @@
 // No worker runs: both sides measure the start, not the first workflow task.
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import autocannon from 'autocannon';
 import type { BenchRun } from './support/bench.js';
 import { cpuPer, cpuSnapshot } from './support/cpu-breakdown.js';
@@ -102,7 +103,9 @@ export const run: BenchRun = async (options) => {
   const stack = await startStack();
   // The API's Client runs over a NativeConnection (api/temporal-connection.ts); the reference is the
   // client package's Connection, as Temporal's client docs show, unless --raw-native gives it the API's kind.
-  const rawClient = rawNative ? new Client({ connection: stack.nativeConnection, namespace: stack.namespace, dataConverter: stack.dataConverter }) : stack.client;
+  // Configured as the API's is: no gzip (payloads are ciphertext).
+  const rawNativeConnection = rawNative ? await NativeConnection.connect({ address: stack.temporalAddress, grpcCompression: { codec: 'none' } }) : undefined;
+  const rawClient = rawNativeConnection ? new Client({ connection: rawNativeConnection, namespace: stack.namespace, dataConverter: stack.dataConverter }) : stack.client;
   try {
     // Warm-up of both paths (connections, JIT, the first policy read), not counted.
     await apiRound(stack, Math.min(n, 64), concurrency, false);
@@ -122,6 +125,7 @@ export const run: BenchRun = async (options) => {
     for (const line of cpuLines) console.log(line);
     return { options: { n, concurrency, rounds, bulk, bulkRounds, rawNative }, figures, notes: ['No worker polls the task queue: both sides measure the start only.', ...cpuLines] };
   } finally {
+    await rawNativeConnection?.close();
     await stack.stop();
   }
 };
