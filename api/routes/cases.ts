@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { PrismaClient } from '../../prisma/client.js';
 import { caseStateQuery } from '../../workflows/definitions.js';
 import { toJson } from '../json.js';
-import { type AuthDependencies, type AuthEnv, authenticate, requireRole } from '../middleware/authenticate.js';
+import { type AuthDependencies, authenticate, requireRole } from '../middleware/authenticate.js';
 import { answerTakenKey, idempotency, type IdempotencyEnv } from '../middleware/idempotency.js';
 import { problem } from '../problem.js';
 import { bulkImportResultSchema, bulkImportSchema } from '../schemas/bulk-import.js';
