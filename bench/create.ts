@@ -101,9 +101,9 @@ export const run: BenchRun = async (options) => {
   const bulkRounds = options.number('bulk-rounds', 2);
   const rawNative = options.flag('raw-native');
   const stack = await startStack();
-  // The API's Client runs over a NativeConnection (api/temporal-connection.ts); the reference is the
-  // client package's Connection, as Temporal's client docs show, unless --raw-native gives it the API's kind.
-  // Configured as the API's is: no gzip (payloads are ciphertext).
+  // The API's Client runs over a NativeConnection without gzip (api/temporal-connection.ts); the
+  // reference is the client package's Connection, as Temporal's client docs show, unless
+  // --raw-native gives it a connection configured as the API's.
   const rawNativeConnection = rawNative ? await NativeConnection.connect({ address: stack.temporalAddress, grpcCompression: { codec: 'none' } }) : undefined;
   const rawClient = rawNativeConnection ? new Client({ connection: rawNativeConnection, namespace: stack.namespace, dataConverter: stack.dataConverter }) : stack.client;
   try {

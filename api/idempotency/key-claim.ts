@@ -11,6 +11,13 @@ export interface KeyClaim {
   readonly now: Date;
 }
 
+/** A key left to the route to claim in its own statement; the route sets `claimed` once it has. */
+export interface RouteKeyClaim extends KeyClaim {
+  claimed: boolean;
+  /** The route's answer as it sends it (JSON text), so the middleware stores it without reading the response back. */
+  answer?: { readonly status: number; readonly json: string };
+}
+
 /**
  * The claim of a key as two CTEs for a statement's WITH: `key_claim` inserts a new key or takes
  * over an expired one (an unexpired one is left as it is), and `key_claimed` is one row whose

@@ -3,19 +3,12 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { Prisma, type PrismaClient } from '../../prisma/client.js';
 import { rawRows } from '../../prisma/raw-rows.js';
-import { type KeyClaim, keyClaimCtes } from '../idempotency/key-claim.js';
+import { type KeyClaim, keyClaimCtes, type RouteKeyClaim } from '../idempotency/key-claim.js';
 import { problem } from '../problem.js';
 import type { AuthEnv } from './authenticate.js';
 
 const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 const KEEP_FOR_MS = 24 * 60 * 60 * 1000;
-
-/** A key left to the route to claim in its own statement; the route sets `claimed` once it has. */
-export interface RouteKeyClaim extends KeyClaim {
-  claimed: boolean;
-  /** The route's answer as it sends it (JSON text), so the middleware stores it without reading the response back. */
-  answer?: { readonly status: number; readonly json: string };
-}
 
 export type IdempotencyEnv = { Variables: AuthEnv['Variables'] & { keyClaim?: RouteKeyClaim } };
 

@@ -117,7 +117,7 @@ export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImpo
   });
   routes.use('/v1/*', authenticate(apiKeys));
   // The create claims its Idempotency-Key in the statement that writes the invoice: one round trip fewer.
-  routes.use('/v1/*', idempotency(prisma, { claimedByRoute: (c) => c.req.method === 'POST' && c.req.path === createInvoiceRoute.path }));
+  routes.use('/v1/*', idempotency(prisma, { claimedByRoute: (c) => c.req.path === createInvoiceRoute.path }));
   routes.use('/v1/invoices', requireRole('system'));
   routes.use('/v1/invoices/bulk', requireRole('system'));
 

@@ -2,8 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Priority } from '@temporalio/common';
 import { type CustomerPause, type InvoiceStatus, Prisma, type PrismaClient } from '../../prisma/client.js';
 import { rawRows } from '../../prisma/raw-rows.js';
-import { type KeyClaim, keyClaimCtes } from '../idempotency/key-claim.js';
-import type { RouteKeyClaim } from '../middleware/idempotency.js';
+import { type KeyClaim, keyClaimCtes, type RouteKeyClaim } from '../idempotency/key-claim.js';
 import { collectionWorkflowId } from '../../workflows/definitions.js';
 import type { CreateInvoice } from '../schemas/invoice.js';
 import { caseWorkflowId } from './case-command.js';
@@ -75,7 +74,7 @@ interface CreateRow {
 }
 
 /** The statement's one row: whether it claimed the request's key, and the invoice's columns (all null when a concurrent request inserted it, or when the key was not claimed). */
-type StatementRow = { key_claimed: boolean } & ({ id: string } & CreateRow | { [column in keyof CreateRow]: null });
+type StatementRow = { key_claimed: boolean } & (CreateRow | { [column in keyof CreateRow]: null });
 
 /**
  * One statement, one round trip, one transaction: claims the request's Idempotency-Key, if it
