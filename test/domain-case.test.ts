@@ -118,18 +118,22 @@ describe('holds shift the schedule when the policy says so', () => {
 
 describe('payment plans and promises', () => {
   const plan = (installments: { dueDate: string; amountMinor: number }[]) => agreePaymentPlan(fresh(), { installments, actor: 'c' }, ctx());
+  // Days counted from the pinned `now` the commands read, so no date here can pass.
+  const day = (fromNow: number) => new Date(now + fromNow * 86_400_000).toISOString().slice(0, 10);
+  const soon = day(11);
+  const later = day(42);
 
   it('accepts installments that sum to the balance on increasing future dates', () => {
-    const state = accepted(plan([{ dueDate: '2026-12-01', amountMinor: 50_000 }, { dueDate: '2027-01-01', amountMinor: 50_000 }]));
+    const state = accepted(plan([{ dueDate: soon, amountMinor: 50_000 }, { dueDate: later, amountMinor: 50_000 }]));
     expect(stageOf(state, now, anchorMillis)).toBe('payment_plan');
   });
 
   it.each([
-    [[{ dueDate: '2026-12-01', amountMinor: 50_000 }], 'installments', /sum to 50000, the balance is 100000/],
-    [[{ dueDate: '2026-11-01', amountMinor: 100_000 }], 'installments.0.dueDate', /past/],
-    [[{ dueDate: '2027-01-01', amountMinor: 50_000 }, { dueDate: '2026-12-01', amountMinor: 50_000 }], 'installments.1.dueDate', /increase/],
+    [[{ dueDate: soon, amountMinor: 50_000 }], 'installments', /sum to 50000, the balance is 100000/],
+    [[{ dueDate: day(-19), amountMinor: 100_000 }], 'installments.0.dueDate', /past/],
+    [[{ dueDate: later, amountMinor: 50_000 }, { dueDate: soon, amountMinor: 50_000 }], 'installments.1.dueDate', /increase/],
     [[{ dueDate: 'next week', amountMinor: 100_000 }], 'installments.0.dueDate', /YYYY-MM-DD/],
-    [[{ dueDate: '2026-12-01', amountMinor: 99_999.5 }, { dueDate: '2027-01-01', amountMinor: 0.5 }], 'installments.0.amountMinor', /whole number/],
+    [[{ dueDate: soon, amountMinor: 99_999.5 }, { dueDate: later, amountMinor: 0.5 }], 'installments.0.amountMinor', /whole number/],
   ])('refuses %j, naming %s', (installments, field, reason) => {
     const result = plan(installments);
     expect(result.ok).toBe(false);
