@@ -58,8 +58,12 @@ export interface ProviderServers {
   readonly requests: RecordedRequest[];
   /** What each provider's API took (SendGrid: scheduled messages included, whether or not they are ever delivered). */
   readonly accepted: Accepted[];
-  /** The emails SendGrid has delivered by now: at send_at (now if none), unless their batch was cancelled, or held by a pause. */
-  sendgridDelivered(): Accepted[];
+  /**
+   * The emails SendGrid has delivered by `asOf` (now if not given; a later instant: what it will
+   * have delivered by then as things stand): at send_at (on acceptance if none), unless their
+   * batch was cancelled, or held by a pause.
+   */
+  sendgridDelivered(asOf?: number): Accepted[];
   /** Holds the answer to the next request of this kind this long after accepting it (a worker can be killed meanwhile). */
   stallNext(kind: AcceptedKind, ms: number): void;
   /** Resolves when the next request of this kind has been accepted. */
@@ -340,7 +344,7 @@ export async function startProviderServers(options: { sendgrid?: Partial<SendGri
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
     accepted,
-    sendgridDelivered: () => sendgridDelivered(),
+    sendgridDelivered: (asOf) => sendgridDelivered(asOf),
     stallNext: (kind, ms) => {
       stalls.set(kind, ms);
     },
