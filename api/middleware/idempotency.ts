@@ -27,7 +27,8 @@ export interface IdempotencyOptions {
  * with another body is a 422; a request still running under the key is a 409. Keys are scoped
  * to the API key that sent them and kept for 24 hours. Server errors are not stored, so a retry
  * after a 5xx runs again. Where the route claims the key (`claimedByRoute`), an answer given
- * before its statement ran (an invalid body) is not stored either: it depends on the request alone.
+ * before its statement ran (an invalid body) is not stored either: it depends on the request alone;
+ * and an answer the route stored with its claim as provisional is not written again.
  */
 export function idempotency(prisma: PrismaClient, { claimedByRoute = () => false }: IdempotencyOptions = {}) {
   return createMiddleware<IdempotencyEnv>(async (c, next) => {
@@ -41,12 +42,13 @@ export function idempotency(prisma: PrismaClient, { claimedByRoute = () => false
     const claim: KeyClaim = { scope: c.get('principal').name, key, requestHash, expiresAt: new Date(now.getTime() + KEEP_FOR_MS), now };
 
     let answer: RouteKeyClaim['answer'];
+    let provisional: RouteKeyClaim['provisionalAnswer'];
     if (claimedByRoute(c)) {
       const routeClaim: RouteKeyClaim = { ...claim, claimed: false };
       c.set('keyClaim', routeClaim);
       await next();
       if (!routeClaim.claimed) return;
-      answer = routeClaim.answer;
+      ({ answer, provisionalAnswer: provisional } = routeClaim);
     } else {
       const [claimed] = await rawRows<{ claimed: boolean }>(prisma, Prisma.sql`WITH ${keyClaimCtes(claim)} SELECT claimed FROM key_claimed`, { preparedAs: 'idempotency-claim' });
       if (!claimed?.claimed) return answerTakenKey(c, prisma, claim);
@@ -59,18 +61,25 @@ export function idempotency(prisma: PrismaClient, { claimedByRoute = () => false
       return;
     }
     const { status, json } = c.res.status === answer?.status ? answer : await readBack(c);
+    // Stored with the claim already: a replay confirms it (answerTakenKey).
+    if (status === provisional?.status && json === provisional.json) return;
     // Raw, like the claim: every keyed request stores its answer, and the model update costs several times the CPU.
-    await rawRows(prisma, Prisma.sql`UPDATE idempotency_records SET response_status = ${status}, response_body = ${json}::jsonb WHERE scope = ${claim.scope} AND key = ${key}`, { preparedAs: 'idempotency-answer' });
+    await rawRows(prisma, Prisma.sql`UPDATE idempotency_records SET response_status = ${status}, response_body = ${json}::jsonb, provisional = false WHERE scope = ${claim.scope} AND key = ${key}`, { preparedAs: 'idempotency-answer' });
   });
 }
 
-/** The answer to a request whose key another request holds: its stored answer, 409 while it runs, 422 for another body. */
-export async function answerTakenKey(c: Context, prisma: PrismaClient, claim: KeyClaim): Promise<Response> {
+/**
+ * The answer to a request whose key another request holds: its stored answer, 409 while it runs,
+ * 422 for another body. A provisional answer (stored before the work it answers was done) is
+ * given only once `confirm` has made sure of that work; else it is a 409 as well.
+ */
+export async function answerTakenKey(c: Context, prisma: PrismaClient, claim: KeyClaim, confirm?: (provisional: unknown) => Promise<boolean>): Promise<Response> {
   const earlier = await prisma.idempotencyRecord.findUnique({ where: { scope_key: { scope: claim.scope, key: claim.key } } });
   if (earlier && earlier.requestHash !== claim.requestHash) {
     return problem(c, 422, { title: 'Idempotency-Key reused', detail: 'This Idempotency-Key was used with a different request; use a new key for a new request.', errors: [{ field: 'Idempotency-Key', rule: 'reused', message: 'was used with a different body' }] });
   }
-  if (earlier?.responseStatus == null) {
+  const confirmed = earlier?.provisional ? ((await confirm?.(earlier.responseBody)) ?? false) : true;
+  if (earlier?.responseStatus == null || !confirmed) {
     return problem(c, 409, { title: 'Request in progress', detail: 'A request with this Idempotency-Key is still running; retry shortly.' });
   }
   c.header('idempotent-replayed', 'true');

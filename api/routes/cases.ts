@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { LegalPartner } from '../../activities/providers/legal-partner.js';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../../prisma/client.js';
-import { caseStateQuery } from '../../workflows/definitions.js';
+import { caseStateQuery, collectionWorkflowId } from '../../workflows/definitions.js';
 import { toJson } from '../json.js';
 import { type AuthDependencies, authenticate, requireRole } from '../middleware/authenticate.js';
 import { answerTakenKey, idempotency, type IdempotencyEnv } from '../middleware/idempotency.js';
@@ -11,12 +12,12 @@ import { problem } from '../problem.js';
 import { bulkImportResultSchema, bulkImportSchema } from '../schemas/bulk-import.js';
 import { caseRecordInclude, caseRecordSchema } from '../schemas/case-record.js';
 import { invoiceIdParam } from '../schemas/commands.js';
-import { createInvoiceSchema } from '../schemas/invoice.js';
+import { type CreateInvoice, createInvoiceSchema } from '../schemas/invoice.js';
 import { caseListSchema, listCasesQuery } from '../schemas/list.js';
 import { bulkImport } from '../services/bulk-import.js';
 import { caseWorkflowId } from '../services/case-command.js';
 import { isClosedStatus } from '../services/closed-case.js';
-import { createCase } from '../services/create-case.js';
+import { createCase, type CreateCaseOutcome } from '../services/create-case.js';
 import { listCases } from '../services/list-cases.js';
 import { commands } from './commands.js';
 import { problemResponse, security } from './openapi-parts.js';
@@ -110,6 +111,28 @@ const listCasesRoute = createRoute({
   },
 });
 
+type CaseOutcome = Extract<CreateCaseOutcome, { kind: 'created' | 'existing' }>;
+
+/** POST /v1/invoices's answer body. */
+function createAnswer(outcome: CaseOutcome) {
+  return { invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created', invoiceStatus: outcome.invoiceStatus, closed: isClosedStatus(outcome.invoiceStatus), balanceMinor: Number(outcome.balanceMinor) };
+}
+
+/** What the create answers when its statement inserts the invoice under `invoiceId` (a new invoice is open, its balance the whole amount). */
+function newInvoiceOutcome(invoiceId: string, body: CreateInvoice): CaseOutcome {
+  return { kind: 'created', invoiceId, workflowId: collectionWorkflowId(invoiceId), invoiceStatus: 'open', balanceMinor: BigInt(body.amountMinor) };
+}
+
+/**
+ * A replay of a create whose answer is provisional (its request may have died between its
+ * statement and the start): the same create again finds the invoice and starts its case unless
+ * it runs already. Confirmed when the invoice found is the one the answer names.
+ */
+async function confirmCreated(deps: Parameters<typeof createCase>[0], body: CreateInvoice, actor: string, provisional: unknown): Promise<boolean> {
+  const again = await createCase(deps, body, actor);
+  return again.kind === 'existing' && again.invoiceId === (provisional as { invoiceId?: unknown } | null)?.invoiceId;
+}
+
 /** The case routes under /v1. Each command is the workflow's update, so refusals are answered, not lost. */
 export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImportConcurrency, apiKeys }: CaseRouteDependencies & AuthDependencies, logger: Logger): OpenAPIHono<IdempotencyEnv> {
   const routes = new OpenAPIHono<IdempotencyEnv>({
@@ -122,9 +145,15 @@ export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImpo
   routes.use('/v1/invoices/bulk', requireRole('system'));
 
   routes.openapi(createInvoiceRoute, async (c) => {
+    const body = c.req.valid('json');
+    const actor = c.get('principal').name;
+    const deps = { prisma, temporal, taskQueue };
     const keyClaim = c.get('keyClaim');
-    const outcome = await createCase({ prisma, temporal, taskQueue }, c.req.valid('json'), c.get('principal').name, keyClaim ? { keyClaim } : {});
-    if (outcome.kind === 'key_taken') return answerTakenKey(c, prisma, keyClaim!) as never;
+    const invoiceId = randomUUID();
+    // The answer a new invoice gets is stored with the key's claim: no statement after the start.
+    if (keyClaim) keyClaim.provisionalAnswer = { status: 201, json: JSON.stringify(createAnswer(newInvoiceOutcome(invoiceId, body))) };
+    const outcome = await createCase(deps, body, actor, { invoiceId, ...(keyClaim ? { keyClaim } : {}) });
+    if (outcome.kind === 'key_taken') return answerTakenKey(c, prisma, keyClaim!, (provisional) => confirmCreated(deps, body, actor, provisional)) as never;
     if (outcome.kind === 'unknown_policy') {
       return problem(c, 422, { title: 'Unknown policy', detail: `No collection policy ${outcome.ref}.`, errors: [{ field: outcome.field, rule: 'exists', message: `no policy ${outcome.ref}` }] });
     }
@@ -136,7 +165,7 @@ export function caseRoutes({ prisma, temporal, taskQueue, legalPartner, bulkImpo
         errors: outcome.fields.map((field) => ({ field, rule: 'conflict', message: 'differs from the invoice already received' })),
       });
     }
-    const answer = { invoiceId: outcome.invoiceId, workflowId: outcome.workflowId, created: outcome.kind === 'created', invoiceStatus: outcome.invoiceStatus, closed: isClosedStatus(outcome.invoiceStatus), balanceMinor: Number(outcome.balanceMinor) };
+    const answer = createAnswer(outcome);
     const status = outcome.kind === 'created' ? 201 : 200;
     if (keyClaim) keyClaim.answer = { status, json: JSON.stringify(answer) };
     return c.json(answer, status);

@@ -159,21 +159,26 @@ async function rowOfConcurrentInsert(prisma: PrismaClient, body: CreateInvoice):
  * run, which Temporal forgets after its retention period); the start refuses any earlier run of
  * the id as well (REJECT_DUPLICATE), which covers a case that ended after the row was read.
  *
- * With `keyClaim` (the route's Idempotency-Key) the statement claims the key too, and 'key_taken'
- * means another request holds it: nothing was written.
+ * With `keyClaim` (the route's Idempotency-Key) the statement claims the key too, storing the
+ * claim's provisional answer with it, and 'key_taken' means another request holds it: nothing
+ * was written.
  *
  * Round trips: one statement (key, customer, invoice, default policy, pause) before the start, plus a
  * policy read the first time a version is seen by this process (README "Benchmarks"), and one
  * after it only for a customer already paused (to note the case under the pause).
  */
-export async function createCase({ prisma, temporal, taskQueue }: Dependencies, body: CreateInvoice, actor: string, { priority, keyClaim }: { priority?: Priority; keyClaim?: RouteKeyClaim } = {}): Promise<CreateCaseOutcome> {
+export async function createCase(
+  { prisma, temporal, taskQueue }: Dependencies,
+  body: CreateInvoice,
+  actor: string,
+  { priority, keyClaim, invoiceId = crypto.randomUUID() }: { priority?: Priority; keyClaim?: RouteKeyClaim; /** The new invoice's id, when the caller names it first (a provisional answer). */ invoiceId?: string } = {},
+): Promise<CreateCaseOutcome> {
   const policies = storedPolicies(prisma);
   const c = body.customer;
   const [invoicePolicy, customerPolicy] = await Promise.all([body.policy ? policies.find(body.policy) : null, c.policy ? policies.find(c.policy) : null]);
   if (body.policy && !invoicePolicy) return { kind: 'unknown_policy', field: 'policy', ref: `${body.policy.name}@${body.policy.version}` };
   if (c.policy && !customerPolicy) return { kind: 'unknown_policy', field: 'customer.policy', ref: `${c.policy.name}@${c.policy.version}` };
 
-  const invoiceId = crypto.randomUUID();
   const [claimedRow] = await rawRows<StatementRow>(prisma, createStatement(body, { invoiceId, invoicePolicyId: invoicePolicy?.id ?? null, customerPolicyId: customerPolicy?.id ?? null }, keyClaim), { preparedAs: 'create-case' });
   if (!claimedRow?.key_claimed) return { kind: 'key_taken' };
   if (keyClaim) keyClaim.claimed = true;
