@@ -15,6 +15,11 @@ import { startStack, type Stack } from './support/stack.js';
 /** Sends `n` creates at `concurrency` through autocannon; answers starts per second. */
 async function apiRound(stack: Stack, n: number, concurrency: number, withKey: boolean): Promise<number> {
   const statuses: number[] = [];
+  // Made before the clock starts, as the raw round makes its inputs: the bench's own work is not timed.
+  const headers = { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' };
+  const prepare = () => ({ headers: withKey ? { ...headers, 'idempotency-key': randomUUID() } : headers, body: JSON.stringify(invoiceBody()) });
+  const prepared = Array.from({ length: n }, prepare);
+  let sent = 0;
   const started = performance.now();
   // autocannon resolves on its next one-second tick: time the round to its last answer instead.
   let lastAnswer = started;
@@ -31,11 +36,11 @@ async function apiRound(stack: Stack, n: number, concurrency: number, withKey: b
           lastAnswer = performance.now();
           if (status >= 300) statuses.push(status);
         },
-        setupRequest: (request) => ({
-          ...request,
-          headers: { ...request.headers, authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json', ...(withKey ? { 'idempotency-key': randomUUID() } : {}) },
-          body: JSON.stringify(invoiceBody()),
-        }),
+        // autocannon may set up a request beyond `amount` that it never sends: a fresh one then.
+        setupRequest: (request) => {
+          const next = prepared[sent++] ?? prepare();
+          return { ...request, headers: { ...request.headers, ...next.headers }, body: next.body };
+        },
       },
     ],
   });
