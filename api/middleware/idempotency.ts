@@ -78,8 +78,8 @@ export async function answerTakenKey(c: Context, prisma: PrismaClient, claim: Ke
   if (earlier && earlier.requestHash !== claim.requestHash) {
     return problem(c, 422, { title: 'Idempotency-Key reused', detail: 'This Idempotency-Key was used with a different request; use a new key for a new request.', errors: [{ field: 'Idempotency-Key', rule: 'reused', message: 'was used with a different body' }] });
   }
-  const confirmed = earlier?.provisional ? ((await confirm?.(earlier.responseBody)) ?? false) : true;
-  if (earlier?.responseStatus == null || !confirmed) {
+  // A provisional answer is confirmed only when there is one: a key with none yet costs no confirm.
+  if (earlier?.responseStatus == null || (earlier.provisional && !(await confirm?.(earlier.responseBody)))) {
     return problem(c, 409, { title: 'Request in progress', detail: 'A request with this Idempotency-Key is still running; retry shortly.' });
   }
   c.header('idempotent-replayed', 'true');
